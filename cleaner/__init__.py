@@ -1,0 +1,1 @@
+"""cleaner: scraped Chinese policy documents -> a clean, deduplicated, auditable Hugging Face dataset."""

@@ -1,0 +1,112 @@
+"""Command line: parse options, call the pipeline, print results."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import click
+from tqdm import tqdm
+
+from cleaner.pipeline import Params, build
+from cleaner.publish import write_output
+
+
+def _default_num_proc() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+@click.group()
+@click.version_option(package_name="cleaner")
+def main() -> None:
+    """Turn scraped Chinese policy documents into a clean, deduplicated, auditable dataset."""
+
+
+@main.command("build")
+@click.option(
+    "--input",
+    "inputs",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Raw folder or file (repeatable). [default: raw]",
+)
+@click.option("--output", type=click.Path(path_type=Path), default=Path("processed"), show_default=True)
+@click.option(
+    "--num-proc", type=click.IntRange(min=1), default=None, help="Worker processes. [default: all cores]"
+)
+@click.option(
+    "--check", is_flag=True, help="Rebuild with the parameters in OUTPUT/manifest.json and compare."
+)
+def build_command(inputs: tuple[Path, ...], output: Path, num_proc: int | None, check: bool) -> None:
+    """Build the dataset folder OUTPUT from the raw inputs."""
+    num_proc = num_proc or _default_num_proc()
+    if check:
+        _check(output, num_proc)
+        return
+    started = time.perf_counter()
+    root = output.resolve().parent
+    params = Params(inputs=tuple(_relative_to(path, root) for path in inputs or (Path("raw"),)))
+    with tqdm(desc="cleaning", unit="doc", disable=None) as bar:
+        result = _run(lambda: build(params, root, num_proc=num_proc, progress=bar.update))
+    write_output(result, output)
+    click.echo(
+        f"{len(result.files)} files read, {len(result.skipped)} skipped, "
+        f"{sum(1 for f in result.files if f.kind == 'rejected')} rejected; "
+        f"{result.ingested} documents, {len(result.duplicates)} removed as duplicates, "
+        f"{len(result.documents)} published to {output} in {time.perf_counter() - started:.1f}s"
+    )
+
+
+def _check(output: Path, num_proc: int) -> None:
+    from cleaner.check import check_output
+
+    if not (output / "manifest.json").is_file():
+        raise click.ClickException(f"{output} has no manifest.json: build it first")
+    comparison = _run(lambda: check_output(output, num_proc))
+    for warning in comparison.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if comparison.differences:
+        for difference in comparison.differences:
+            click.echo(f"differs: {difference}", err=True)
+        raise click.ClickException(f"{output} is not what the current code builds: run `cleaner build`")
+    click.echo(f"{output} is up to date")
+
+
+def _run(job):
+    """Turn the errors a user can fix (missing input, id clash) into a clear message instead of a trace."""
+    from cleaner.ingest import IdClash
+
+    try:
+        return job()
+    except (FileNotFoundError, IdClash) as error:
+        raise click.ClickException(str(error)) from None
+
+
+def _relative_to(path: Path, root: Path) -> str:
+    return Path(os.path.relpath(path.resolve(), root)).as_posix()
+
+
+@main.command("publish")
+@click.argument(
+    "folder", type=click.Path(exists=True, file_okay=False, path_type=Path), default=Path("processed")
+)
+@click.option("--repo-id", required=True, help="ORG/NAME of the dataset repository on the Hub.")
+@click.option("--dry-run", is_flag=True, help="Validate the card and list the files, without network.")
+@click.option("--private", is_flag=True, help="Create the repository as private.")
+def publish_command(folder: Path, repo_id: str, dry_run: bool, private: bool) -> None:
+    """Upload FOLDER to the Hugging Face Hub (token from HF_TOKEN or `hf auth login`)."""
+    from cleaner.hub import upload, validate
+
+    report = validate(folder, repo_id)
+    for problem in report.problems:
+        click.echo(f"problem: {problem}", err=True)
+    if report.problems:
+        raise click.ClickException(f"{folder} is not ready to publish")
+    for path, size in report.files:
+        click.echo(f"{size:>12,}  {path}")
+    if dry_run:
+        click.echo(f"dry run: {len(report.files)} files would be uploaded to datasets/{repo_id}")
+        return
+    url = upload(folder, repo_id, private=private)
+    click.echo(f"uploaded {len(report.files)} files: {url}")

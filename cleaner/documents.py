@@ -1,0 +1,169 @@
+"""The data contract: what a document is, how edits are recorded, and the Arrow schema of both configs.
+
+Every producer (ingestion, cleaning, dedup, publishing) and every test imports these names; a column is
+added here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from dataclasses import dataclass, field
+
+import datasets
+
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One change a step made to one field of a document.
+
+    `count` says how many identical changes (same step, rule, field, before, after) the document had,
+    so a rule that fires fifty times is one row, not fifty.
+    """
+
+    step: str
+    rule: str
+    before: str
+    after: str
+    note: str = ""
+    field: str = "text"
+    count: int = 1
+
+
+@dataclass
+class Document:
+    id: str
+    text: str
+    source_file: str
+    title: str | None = None
+    part: int | None = None
+    date: str | None = None
+    url: str | None = None
+    publisher: str | None = None
+    source: str | None = None
+    authors: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    doc_number: str | None = None
+    edits: list[Edit] = field(default_factory=list)
+    placeholders: int = 0
+    duplicate_ids: list[str] = field(default_factory=list)
+
+    def to_row(self) -> dict:
+        row = dataclasses.asdict(self)
+        row["edits"] = [dataclasses.asdict(e) for e in merge_edits(self.edits)]
+        return row
+
+    @classmethod
+    def from_row(cls, row: dict) -> Document:
+        names = {f.name for f in dataclasses.fields(cls)}
+        values = {k: v for k, v in row.items() if k in names}
+        values["edits"] = [Edit(**e) for e in values.get("edits") or []]
+        return cls(**values)
+
+
+@dataclass
+class Duplicate:
+    """A document removed by dedup, with the evidence that it repeats the kept one."""
+
+    document: Document
+    duplicate_of: str
+    jaccard: float
+    containment: float
+    reason: str
+
+    def to_row(self) -> dict:
+        return {
+            **self.document.to_row(),
+            "duplicate_of": self.duplicate_of,
+            "jaccard": self.jaccard,
+            "containment": self.containment,
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True)
+class Problem:
+    """An input, or one document of it, that is not in the dataset: skipped, rejected, or a warning.
+
+    `id` is set when a single document was dropped (e.g. empty after cleaning) rather than a whole file.
+    """
+
+    file: str
+    reason: str
+    id: str | None = None
+
+
+def merge_edits(edits: list[Edit]) -> list[Edit]:
+    """Fold identical edits into one with their summed `count`, keeping first-seen order."""
+    totals: Counter[Edit] = Counter()
+    for edit in edits:
+        totals[dataclasses.replace(edit, count=1)] += edit.count
+    return [dataclasses.replace(edit, count=n) for edit, n in totals.items()]
+
+
+_string = datasets.Value("string")
+
+EDIT_FEATURES = {
+    "step": _string,
+    "rule": _string,
+    "field": _string,
+    "before": _string,
+    "after": _string,
+    "note": _string,
+    "count": datasets.Value("int32"),
+}
+
+FEATURES = datasets.Features(
+    {
+        "id": _string,
+        "title": _string,
+        "text": _string,
+        "source_file": _string,
+        "part": datasets.Value("int32"),
+        "date": _string,
+        "url": _string,
+        "publisher": _string,
+        "source": _string,
+        "authors": datasets.List(_string),
+        "tags": datasets.List(_string),
+        "doc_number": _string,
+        "edits": datasets.List(EDIT_FEATURES),
+        "placeholders": datasets.Value("int32"),
+        "duplicate_ids": datasets.List(_string),
+    }
+)
+
+DUPLICATE_FEATURES = datasets.Features(
+    {
+        **FEATURES,
+        "duplicate_of": _string,
+        "jaccard": datasets.Value("float64"),
+        "containment": datasets.Value("float64"),
+        "reason": _string,
+    }
+)
+
+# One line per column, for the dataset card and the README.
+COLUMN_DESCRIPTIONS = {
+    "id": "file path under the input root without extension; `#k` for the k-th part of a compilation",
+    "title": "document title (front matter, part heading, page title or metadata block)",
+    "text": "cleaned text, one paragraph per line",
+    "source_file": "raw file the document came from, relative to the input root",
+    "part": "1-based position of the document in a compilation file, else null",
+    "date": "`YYYY-MM-DD` date of the document",
+    "url": "address the document was collected from",
+    "publisher": "issuing body or outlet, e.g. 中共中央办公厅, 光明日报",
+    "source": "site the text was collected from, e.g. 纪委监委",
+    "authors": "authors or issuing bodies",
+    "tags": "categories and tags",
+    "doc_number": "document number such as 中办发〔2012〕22号",
+    "edits": "every change the pipeline made: `{step, rule, field, before, after, note, count}`",
+    "placeholders": "number of `××` masks left in the text",
+    "duplicate_ids": "ids of the documents removed as duplicates of this one",
+    "duplicate_of": "id of the kept document this one duplicates",
+    "jaccard": "Jaccard similarity of the shingle sets, against the kept document",
+    "containment": "share of this document's shingles found in the kept document",
+    "reason": "`near_duplicate`, or `contained` for a shorter draft or excerpt",
+}

@@ -1,0 +1,103 @@
+"""Raw files -> documents, with every input file accounted for: read, skipped or rejected."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cleaner.documents import Document, Problem
+from cleaner.ingest.decode import Unreadable
+from cleaner.ingest.formats import read_file
+
+# Files that describe a corpus rather than belong to it.
+CORPUS_NOTES = ("README", "LICENSE", "LICENCE", "COPYING")
+
+
+class IdClash(ValueError):
+    """Two documents of one build have the same id."""
+
+
+@dataclass
+class InputFile:
+    """One raw file as the manifest records it."""
+
+    file: str  # path relative to its input root
+    sha256: str
+    size: int
+    kind: str  # text, markdown, html, jsonl, parquet; or skipped / rejected
+    documents: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Corpus:
+    documents: list[Document] = field(default_factory=list)
+    files: list[InputFile] = field(default_factory=list)
+    skipped: list[Problem] = field(default_factory=list)
+    rejected: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def discover(inputs: list[Path]) -> list[tuple[Path, str]]:
+    """Every file under the inputs as `(path, path relative to its input root)`, in a stable order.
+
+    A folder is read recursively; a single file's root is its folder, so its relative path is its name.
+    """
+    found = []
+    for root in inputs:
+        if root.is_dir():
+            files = sorted(
+                (p for p in root.rglob("*") if p.is_file()), key=lambda p: p.relative_to(root).as_posix()
+            )
+            found.extend((p, p.relative_to(root).as_posix()) for p in files)
+        elif root.is_file():
+            found.append((root, root.name))
+        else:
+            raise FileNotFoundError(f"input does not exist: {root}")
+    return found
+
+
+def skip_reason(relative: str) -> str | None:
+    parts = relative.split("/")
+    if any(part.startswith(".") for part in parts):
+        return "hidden file"
+    if parts[-1].upper().startswith(CORPUS_NOTES):
+        return "describes the corpus, not part of it"
+    return None
+
+
+def ingest(inputs: list[Path]) -> Corpus:
+    corpus = Corpus()
+    for path, relative in discover(inputs):
+        data = path.read_bytes()
+        record = InputFile(file=relative, sha256=hashlib.sha256(data).hexdigest(), size=len(data), kind="")
+        corpus.files.append(record)
+        reason = skip_reason(relative)
+        if reason is not None:
+            record.kind = "skipped"
+            corpus.skipped.append(Problem(file=relative, reason=reason))
+            continue
+        try:
+            contents = read_file(data, relative)
+        except Unreadable as error:
+            record.kind = "rejected"
+            corpus.rejected.append(Problem(file=relative, reason=str(error)))
+            continue
+        record.kind = contents.kind
+        record.documents = [d.id for d in contents.documents]
+        corpus.documents.extend(contents.documents)
+        corpus.rejected.extend(contents.rejected)
+        corpus.warnings.extend(contents.warnings)
+    check_unique_ids(corpus.documents)
+    return corpus
+
+
+def check_unique_ids(documents: list[Document]) -> None:
+    seen: dict[str, str] = {}
+    for document in documents:
+        if document.id in seen:
+            raise IdClash(
+                f"document id {document.id!r} is used twice: in {seen[document.id]} and in {document.source_file}; "
+                "give the inputs distinct names or ids"
+            )
+        seen[document.id] = document.source_file

@@ -1,0 +1,107 @@
+"""A finished build -> `processed/`: parquet for both configs, `manifest.json` and the dataset card.
+
+The folder is written beside the output and renamed into place, so a failed build leaves the old one
+untouched. Nothing written depends on the clock or on `--num-proc`: the same inputs and library versions
+give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from pathlib import Path
+
+import datasets
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from cleaner.card import render_card
+from cleaner.documents import DUPLICATE_FEATURES, FEATURES
+from cleaner.manifest import render_manifest
+from cleaner.pipeline import Build
+
+# The Hub's dataset viewer reads a row group at a time; 100 long documents stay far below its limits.
+ROW_GROUP_SIZE = 100
+MAX_SHARD_BYTES = 500_000_000
+CONFIG_FOLDERS = {"default": "data", "duplicates": "duplicates"}
+
+
+def write_output(build: Build, output: Path) -> None:
+    """Write the dataset folder atomically: into a temporary sibling, then rename over `output`."""
+    output = output.resolve()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.tmp-", dir=output.parent))
+    try:
+        write_dataset(build, staging)
+        replace_folder(staging, output)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def write_dataset(build: Build, folder: Path) -> None:
+    sizes = {
+        "default": write_config(
+            folder / CONFIG_FOLDERS["default"], [d.to_row() for d in build.documents], FEATURES
+        )
+    }
+    if build.duplicates:
+        rows = [d.to_row() for d in build.duplicates]
+        sizes["duplicates"] = write_config(folder / CONFIG_FOLDERS["duplicates"], rows, DUPLICATE_FEATURES)
+    manifest = render_manifest(build)
+    (folder / "manifest.json").write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )
+    (folder / "README.md").write_text(render_card(build, manifest, sizes), encoding="utf-8")
+
+
+def write_config(folder: Path, rows: list[dict], features: datasets.Features) -> int:
+    """Rows -> `train-0000k-of-0000n.parquet` shards of at most MAX_SHARD_BYTES of text each; returns the
+    Arrow size in bytes (the card's `num_bytes`).
+
+    The Arrow schema carries the `datasets` features, so `load_dataset` gets exact types back.
+    """
+    folder.mkdir(parents=True)
+    shards = _shards(rows)
+    size = 0
+    for k, shard in enumerate(shards):
+        table = pa.Table.from_pylist(shard, schema=features.arrow_schema)
+        path = folder / f"train-{k:05d}-of-{len(shards):05d}.parquet"
+        pq.write_table(table, path, row_group_size=ROW_GROUP_SIZE, compression="zstd")
+        size += table.nbytes
+    return size
+
+
+def _shards(rows: list[dict]) -> list[list[dict]]:
+    shards: list[list[dict]] = [[]]
+    size = 0
+    for row in rows:
+        row_bytes = len(row["text"].encode("utf-8"))
+        if shards[-1] and size + row_bytes > MAX_SHARD_BYTES:
+            shards.append([])
+            size = 0
+        shards[-1].append(row)
+        size += row_bytes
+    return shards
+
+
+def replace_folder(staging: Path, output: Path) -> None:
+    """Swap `staging` into `output`'s place; the old folder is removed only once the new one is there."""
+    if not output.exists():
+        staging.rename(output)
+        return
+    retired = output.with_name(f".{output.name}.old-{staging.name.rsplit('-', 1)[-1]}")
+    output.rename(retired)
+    staging.rename(output)
+    shutil.rmtree(retired)
+
+
+def read_config(folder: Path, config: str = "default") -> list[dict]:
+    """The rows of one config of a built dataset, in file order; a config with no rows has no folder."""
+    files = sorted((folder / CONFIG_FOLDERS[config]).glob("*.parquet"))
+    return [row for path in files for row in pq.read_table(path).to_pylist()]
+
+
+def read_manifest(folder: Path) -> dict:
+    return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))

@@ -1,0 +1,171 @@
+"""`cleaner build`, `--check` and `publish --dry-run` on the real seeds, through the command line."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import datasets
+import pytest
+from click.testing import CliRunner
+
+from cleaner.cli import main
+from cleaner.documents import Document
+from cleaner.pipeline import Build, Params
+from cleaner.publish import read_config, read_manifest, write_output
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory):
+    """A copy of raw/ with a dataset built beside it, as a user's checkout would have."""
+    root = tmp_path_factory.mktemp("checkout")
+    shutil.copytree(REPO / "raw", root / "raw")
+    result = run(
+        "build", "--input", str(root / "raw"), "--output", str(root / "processed"), "--num-proc", "1"
+    )
+    assert result.exit_code == 0, result.output
+    return root
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+def test_load_dataset_reads_the_built_folder(workdir):
+    dataset = datasets.load_dataset(str(workdir / "processed"), split="train")
+    assert dataset.num_rows == len(read_config(workdir / "processed"))
+    assert set(dataset.column_names) >= {"id", "text", "edits", "placeholders", "duplicate_ids"}
+    ids = dataset["id"]
+    assert len(ids) == len(set(ids))
+
+
+def test_duplicates_config_is_declared_only_with_rows(workdir):
+    card = (workdir / "processed" / "README.md").read_text(encoding="utf-8")
+    has_duplicates = (workdir / "processed" / "duplicates").exists()
+    assert ("config_name: duplicates" in card) == has_duplicates
+    if has_duplicates:
+        assert datasets.load_dataset(str(workdir / "processed"), "duplicates", split="train").num_rows > 0
+    else:
+        assert "not declared" in card
+
+
+def test_every_input_file_is_accounted_for(workdir):
+    manifest = read_manifest(workdir / "processed")
+    assert manifest["schema_version"] == 1
+    assert sorted(i["file"] for i in manifest["inputs"]) == sorted(
+        p.name for p in (workdir / "raw").iterdir()
+    )
+    published = {r["id"] for r in read_config(workdir / "processed")}
+    removed = {r["id"] for r in read_config(workdir / "processed", "duplicates")}
+    rejected = {p["id"] for p in manifest["rejected"] if p["id"]}
+    for record in manifest["inputs"]:
+        assert len(record["sha256"]) == 64 and record["size"] > 0
+        if record["kind"] == "skipped":
+            assert record["file"] in {p["file"] for p in manifest["skipped"]}
+        for document in record["documents"]:
+            assert document["id"] in published | removed | rejected
+    assert {"datasets", "datasketch", "opencc", "ftfy", "pyarrow", "cleaner"} <= manifest["versions"].keys()
+
+
+def test_rebuild_is_byte_identical_for_any_num_proc(workdir):
+    again = workdir / "rebuilt"
+    result = run("build", "--input", str(workdir / "raw"), "--output", str(again), "--num-proc", "2")
+    assert result.exit_code == 0, result.output
+    assert files_of(again) == files_of(workdir / "processed")
+
+
+def test_check_passes_on_a_fresh_build(workdir):
+    result = run("build", "--output", str(workdir / "processed"), "--check", "--num-proc", "1")
+    assert result.exit_code == 0, result.output
+    assert "up to date" in result.output
+
+
+def test_check_names_what_differs(workdir, tmp_path):
+    stale = tmp_path / "processed"
+    shutil.copytree(workdir / "processed", stale)
+    shutil.copytree(workdir / "raw", tmp_path / "raw")
+    manifest = read_manifest(stale)
+    manifest["counts"]["documents_published"] += 1
+    manifest["versions"]["datasets"] = "0.0.1"
+    (stale / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "--output", str(stale), "--check", "--num-proc", "1"])
+    assert result.exit_code == 1
+    assert "manifest.json: `counts` differs" in result.output
+    assert "warning: built with other library versions: datasets" in result.output
+
+
+def test_check_with_only_other_versions_is_a_warning(workdir, tmp_path):
+    stale = tmp_path / "processed"
+    shutil.copytree(workdir / "processed", stale)
+    shutil.copytree(workdir / "raw", tmp_path / "raw")
+    manifest = read_manifest(stale)
+    manifest["versions"]["ftfy"] = "0.0.1"
+    (stale / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "--output", str(stale), "--check", "--num-proc", "1"])
+    assert result.exit_code == 0, result.output
+    assert "warning: built with other library versions: ftfy" in result.output
+
+
+def test_failed_write_leaves_the_old_output_untouched(workdir, tmp_path):
+    output = tmp_path / "processed"
+    shutil.copytree(workdir / "processed", output)
+    before = files_of(output)
+    broken = Build(
+        params=Params(),
+        files=[],
+        documents=[Document(id="x", text="正文。", source_file="x.txt", part="not a number")],  # type: ignore[arg-type]
+    )
+    with pytest.raises(Exception, match="int"):
+        write_output(broken, output)
+    assert files_of(output) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["processed"]
+
+
+def test_id_clash_fails_cleanly_and_keeps_the_old_output(workdir, tmp_path):
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "doc.txt").write_text("正文。", encoding="utf-8")
+    output = tmp_path / "processed"
+    shutil.copytree(workdir / "processed", output)
+    before = files_of(output)
+    result = CliRunner().invoke(
+        main,
+        ["build", "--input", str(tmp_path / "a"), "--input", str(tmp_path / "b"), "--output", str(output)],
+    )
+    assert result.exit_code == 1
+    assert "document id 'doc' is used twice" in result.output
+    assert files_of(output) == before
+
+
+def test_missing_input_is_a_clear_error(tmp_path):
+    result = CliRunner().invoke(
+        main, ["build", "--input", str(tmp_path / "nope"), "--output", str(tmp_path / "out")]
+    )
+    assert result.exit_code == 1 and "input does not exist" in result.output
+
+
+def test_publish_dry_run_lists_files_without_network(workdir):
+    result = run(
+        "publish", str(workdir / "processed"), "--repo-id", "cleaner-org/chinese-policy", "--dry-run"
+    )
+    assert result.exit_code == 0, result.output
+    assert "data/train-00000-of-00001.parquet" in result.output
+    assert "manifest.json" in result.output and "dry run:" in result.output
+
+
+def test_publish_dry_run_rejects_a_bad_card(workdir, tmp_path):
+    folder = tmp_path / "processed"
+    shutil.copytree(workdir / "processed", folder)
+    (folder / "README.md").write_text("---\nlicense: [unclosed\n---\n# card\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["publish", str(folder), "--repo-id", "not a repo id", "--dry-run"])
+    assert result.exit_code == 1
+    assert "not of the form ORG/NAME" in result.output and "not valid YAML" in result.output
