@@ -110,3 +110,27 @@ def publish_command(folder: Path, repo_id: str, dry_run: bool, private: bool) ->
         return
     url = upload(folder, repo_id, private=private)
     click.echo(f"uploaded {len(report.files)} files: {url}")
+
+
+@main.command("show")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--edits", "show_edits", is_flag=True, help="Also print every edit the cleaning steps made.")
+def show_command(path: Path, show_edits: bool) -> None:
+    """Print the cleaned documents of one raw file: how to check what the rules do before a full build."""
+    from cleaner.pipeline import clean_corpus
+
+    corpus = _run(lambda: clean_corpus([path]))
+    for problem in corpus.skipped + corpus.rejected + corpus.warnings:
+        click.echo(f"{problem.file}: {problem.reason}", err=True)
+    for document in corpus.documents:
+        click.secho(f"== {document.id}", bold=True)
+        for name, value in document.to_row().items():
+            if name not in {"id", "text", "edits"} and value not in (None, [], 0):
+                click.echo(f"{name}: {value}")
+        click.echo(f"\n{document.text}\n")
+        if show_edits:
+            for edit in document.edits:
+                count = f" x{edit.count}" if edit.count > 1 else ""
+                click.echo(
+                    f"  [{edit.step}.{edit.rule}] {edit.field}: {edit.before!r} -> {edit.after!r}{count}  {edit.note}"
+                )

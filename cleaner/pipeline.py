@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
 from cleaner.documents import Document, Duplicate, Problem
-from cleaner.ingest import InputFile, ingest
+from cleaner.ingest import Corpus, InputFile, ingest
 
 
 @dataclass(frozen=True)
@@ -42,18 +43,24 @@ class Build:
 
 def build(params: Params, root: Path, num_proc: int = 1, progress: Callable | None = None) -> Build:
     """Run the whole pipeline on the inputs named in `params`, resolved against `root`."""
-    corpus = ingest([root / path for path in params.inputs])
-    documents = parallel_map(clean_document, corpus.documents, num_proc, progress)
-    documents, emptied = drop_empty(documents)
+    corpus = clean_corpus([root / path for path in params.inputs], num_proc, progress)
     return Build(
         params=params,
         files=corpus.files,
-        documents=documents,
+        documents=corpus.documents,
         skipped=corpus.skipped,
-        rejected=corpus.rejected + emptied,
+        rejected=corpus.rejected,
         warnings=corpus.warnings,
-        ingested=len(corpus.documents),
+        ingested=sum(len(f.documents) for f in corpus.files),
     )
+
+
+def clean_corpus(inputs: list[Path], num_proc: int = 1, progress: Callable | None = None) -> Corpus:
+    """Ingest and clean every document; documents left empty move to `rejected`."""
+    corpus = ingest(inputs)
+    documents = parallel_map(clean_document, corpus.documents, num_proc, progress)
+    documents, emptied = drop_empty(documents)
+    return dataclasses.replace(corpus, documents=documents, rejected=corpus.rejected + emptied)
 
 
 def clean_document(document: Document) -> Document:

@@ -1,0 +1,36 @@
+"""`cleaner show`: one raw file's cleaned documents and their edit log, without a build."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from cleaner.cli import main
+
+RAW = Path(__file__).resolve().parent.parent / "raw"
+
+
+def test_show_prints_columns_text_and_edits():
+    result = CliRunner().invoke(main, ["show", str(RAW / "000_9f435189388a1e93.txt"), "--edits"])
+    assert result.exit_code == 0, result.output
+    assert "== 000_9f435189388a1e93" in result.output
+    assert "date: 2012-09-26" in result.output and "publisher: 中共中央办公厅" in result.output
+    assert "一、充分认识进一步加强党管人才工作的重要意义" in result.output
+    assert "[ingest.front_matter_unmapped] metadata:" in result.output
+
+
+def test_show_lists_every_part_of_a_compilation():
+    result = CliRunner().invoke(main, ["show", str(RAW / "004_69a075c59e7323d5.txt")])
+    assert result.exit_code == 0, result.output
+    assert [line for line in result.output.splitlines() if line.startswith("== ")] == [
+        f"== 004_69a075c59e7323d5#{k}" for k in range(1, 6)
+    ]
+
+
+def test_show_reports_an_unreadable_file(tmp_path):
+    path = tmp_path / "empty.txt"
+    path.write_bytes(b"")
+    result = CliRunner().invoke(main, ["show", str(path)])
+    assert result.exit_code == 0
+    assert "empty.txt: empty file" in result.output
