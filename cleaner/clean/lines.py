@@ -1,0 +1,419 @@
+"""Line structure: one paragraph per line, hard wraps rejoined, spaces that split words removed.
+
+Scraped speeches and PDF exports break paragraphs in the middle of a word (`全市人才工作会` / `议后`)
+and scatter spaces through the text (`人力资源管 理部门`). These steps undo that while keeping the lines
+and spaces that carry structure: headings, list items, titles, signatures, datelines, table columns,
+bylines and Latin words.
+
+A jieba segmentation decides whether characters on both sides of a break or a space belong to one
+word. The dictionary loads once per process, on first use.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import jieba
+
+from cleaner.documents import Edit, merge_edits
+
+jieba.setLogLevel(60)
+
+STEP = "lines"
+
+# One Chinese character: `人`, `〇` (CJK unified ideographs, extension A, compatibility ideographs).
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff〇]")
+_CN_DIGITS = "一二三四五六七八九十百零〇○两"
+
+# A line ending in one of these ends a sentence, a heading in quotes (`打破部门间“藩篱”`) or a salutation
+# (`同志们：`); the next line starts a new paragraph.
+_FINAL = "。！？；：…!?;:.”’」』"
+# A line ending in one of these stops mid-sentence (`主要是：党政人才、` / `企业经营管理人才`).
+_SOFT = "，、,"
+# A line never starts with these in Chinese typesetting, so a line that does continues the one before.
+_CLOSING = "，。、；：！？）》」』】〕”’,;:!?)"
+# Nor does a line end with these.
+_OPENING = "（《「『【〔“‘(["
+_CLAUSE_PUNCT = "，。；：！？、"
+
+# Where a heading, list item or quoted block starts: `一、` `（一）` `(1)` `1．` `1.` `1、` `第五篇` `第一章`
+# `--人才总量` `——人才资源总量` `### 一、` `> 近日`. `1.14亿人` is a number, not an item.
+_STRUCTURE_START = re.compile(
+    rf"[{_CN_DIGITS}]+、"
+    rf"|[（(][{_CN_DIGITS}\d]+[）)]"
+    r"|\d+[．.、](?!\d)"
+    rf"|第[{_CN_DIGITS}\d]+[章节条篇部编款]"
+    r"|[#>•·●◆■□▲]"
+    r"|--|——|－－"
+)
+# `一、` `十二、`: also an enumeration comma after a numeral (`支柱产业单` / `一、结构性矛盾突出`).
+_NUMERAL_ITEM = re.compile(rf"([{_CN_DIGITS}]+)、")
+# A field or speaker label opens its own line: `来源：人力资源和社会保障部` `记者：去年５月底` `注：人才贡献率`.
+_LABEL = re.compile(
+    r"(来源|作者|记者|编辑|责任编辑|通讯员|摄影|日期|时间|发布时间|发布日期|出处|稿源|原标题|附件|注|负责人|问|答)[：:]"
+)
+# A date alone on its line is a signature or dateline: `二○一○年六月四日`, `2010年6月4日`.
+_DATE_LINE = re.compile(rf"[\d{_CN_DIGITS}]{{2,4}}年[\d{_CN_DIGITS}]{{1,2}}月(?:[\d{_CN_DIGITS}]{{1,3}}日)?")
+# A list heading fused onto the end of a paragraph by an earlier accident:
+# `…突破点所在，二、大力开发人才资源，加快实施人才强市战略`. The next line starts a new paragraph.
+_FUSED_HEADING = re.compile(rf"[{_CLAUSE_PUNCT}][{_CN_DIGITS}]+、[^。！？]*$")
+
+
+def _view(text: str) -> str:
+    """The characters that matter for line decisions: whitespace removed.
+
+    Every measure in `rejoin_hard_wraps` is taken on this view, so `remove_stray_spaces` (which only
+    removes spaces) cannot change a decision made before it.
+    """
+    return "".join(text.split())
+
+
+def _is_han(char: str) -> bool:
+    return bool(_HAN.match(char))
+
+
+@lru_cache(maxsize=65536)
+def _segment(text: str) -> tuple[str, ...]:
+    return tuple(jieba.lcut(text, HMM=False))
+
+
+def _word_across(left: str, right: str) -> str | None:
+    """The dictionary word jieba finds across the boundary between `left` and `right`, if any.
+
+    `_word_across("需求普查工", "作，此次")` is `工作`; `_word_across("社会共识", "记者：")` is None.
+    Only words with a Chinese character count: jieba glues any run of Latin letters into one token.
+    """
+    if not left or not right:
+        return None
+    position = 0
+    for word in _segment(left + right):
+        end = position + len(word)
+        if position < len(left) < end:
+            return word if _HAN.search(word) else None
+        position = end
+    return None
+
+
+def _is_date_line(line: str) -> bool:
+    return bool(_DATE_LINE.fullmatch(line))
+
+
+def _starts_structure(line: str) -> bool:
+    return bool(_STRUCTURE_START.match(line) or _LABEL.match(line) or _is_date_line(line))
+
+
+def _is_heading_like(line: str, heading_line: int) -> bool:
+    """A short line that opens with a list mark and has no full stop: `三、开展振兴沈阳人才需求普查工作，…`."""
+    return (
+        bool(_STRUCTURE_START.match(line))
+        and len(line) < heading_line
+        and not any(c in line for c in "。！？")
+    )
+
+
+def _is_prose(line: str) -> bool:
+    """Clause punctuation somewhere: body text, not a title or a table row."""
+    return any(c in line for c in "，。；！？")
+
+
+def _is_short_title(line: str, long_line: float) -> bool:
+    """A short line without clause punctuation: a title, byline, signature or table cell (`新华社记者`)."""
+    return len(line) < long_line and not any(c in line for c in _CLAUSE_PUNCT + "…")
+
+
+def _enumeration_continues(paragraph: str, line: str, long_line: float, context: int) -> str | None:
+    """Evidence that `一、` at the start of `line` is the end of a word plus an enumeration comma.
+
+    `…支柱产业单` / `一、结构性矛盾突出、科技含量低下等问题…`: the paragraph is a long body line stopping
+    mid-word, `单一` is a word across the break, and the item's first clause enumerates further (another
+    `、` before any `，。`), which a heading does not do.
+    """
+    item = _NUMERAL_ITEM.match(line)
+    if not item or len(paragraph) < long_line or not _is_han(paragraph[-1]):
+        return None
+    word = _word_across(paragraph[-context:], line[:context])
+    first_clause = re.split(r"[，。；：！？]", line[item.end() :], maxsplit=1)[0]
+    if word and item.group(1) in word and "、" in first_clause:
+        return f"jieba word {word}; {item.group(0)} continues an enumeration"
+    return None
+
+
+def _join_evidence(
+    paragraph: str, line: str, long_line: float, heading_line: int, context: int
+) -> str | None:
+    """Why `line` continues `paragraph` (both whitespace-free views), or None if it starts a new one.
+
+    `long_line` is the length from which a line of this document counts as long; a list heading is
+    recognised up to `heading_line` characters whatever the document, since a short document has a
+    short longest line.
+    """
+    if not paragraph or not line:
+        return None
+    last = paragraph[-1]
+    if last in _FINAL or _is_date_line(paragraph) or _is_heading_like(paragraph, heading_line):
+        return None
+    if _starts_structure(line):
+        return _enumeration_continues(paragraph, line, long_line, context)
+    if line[0] in _CLOSING:
+        return f"next line starts with {line[0]}"
+    if last in _SOFT or last in _OPENING:
+        return f"line ends with {last}"
+    if _is_short_title(line, long_line):
+        return None
+    word = _word_across(paragraph[-context:], line[:context])
+    if word:
+        return f"jieba word {word}"
+    if len(paragraph) >= long_line and _is_prose(paragraph) and not _FUSED_HEADING.search(paragraph):
+        return f"long line ({len(paragraph)} chars) stops mid-sentence"
+    return None
+
+
+def _separator(left: str, right: str) -> str:
+    """A space between two Latin words or numbers (`ALL` / `RIGHTS`), nothing between Chinese characters."""
+    if (
+        left
+        and right
+        and left[-1].isascii()
+        and left[-1].isalnum()
+        and right[0].isascii()
+        and right[0].isalnum()
+    ):
+        return " "
+    return ""
+
+
+def rejoin_hard_wraps(
+    text: str, *, long_line: int = 50, wrap_ratio: float = 0.8, context_chars: int = 6
+) -> tuple[str, list[Edit]]:
+    """Join a line that stops mid-sentence with the line that continues it.
+
+    `全市人才工作会\\n议后，在市委宣传部…` becomes `全市人才工作会议后，在市委宣传部…`, while
+    `同志们：\\n今天，…` and `二、加强党管人才工作的指导思想和总体要求\\n3．指导思想。…` stay apart.
+
+    Evidence for a join, strongest first: the next line starts with closing punctuation; the line ends
+    with `，` `、` or an opening bracket; jieba finds a word across the break (`会议`, `工作`); the line is
+    long, is prose, and ends without sentence-final punctuation. A line counts as long from
+    `min(long_line, wrap_ratio * longest line)` characters, so a document wrapped at 30 columns is
+    recognised too. Never joined: after sentence-final punctuation (`。！？；：”…`), a date line or a
+    list heading shorter than `long_line`; before a list item, heading, label (`来源：`) or date line,
+    except an enumeration `一、` that completes a word (`支柱产业单` / `一、结构性矛盾突出、…`); before a
+    short unpunctuated line (a title, byline or signature) unless the line ends with `，` `、`.
+
+    Every measure ignores whitespace, so `remove_stray_spaces` cannot change a decision. Blank lines
+    always separate paragraphs.
+    """
+    edits: list[Edit] = []
+    # A join changes the neighbours the next decisions see (a paragraph grows at both ends), so pass
+    # again until nothing joins: the result is a fixed point, which makes the step idempotent.
+    while True:
+        text, joined = _rejoin_once(text, long_line, wrap_ratio, context_chars)
+        if not joined:
+            return text, edits
+        edits.extend(joined)
+
+
+def _rejoin_once(text: str, long_line: int, wrap_ratio: float, context_chars: int) -> tuple[str, list[Edit]]:
+    lines = text.split("\n")
+    threshold = min(long_line, wrap_ratio * max(len(_view(line)) for line in lines))
+    edits: list[Edit] = []
+    out: list[str] = []
+    for line in lines:
+        evidence = (
+            _join_evidence(_view(out[-1]), _view(line), threshold, long_line, context_chars) if out else None
+        )
+        if evidence is None:
+            out.append(line)
+            continue
+        paragraph = out[-1]
+        left, right = paragraph.rstrip(), line.lstrip()
+        joint = _separator(left, right)
+        edits.append(
+            Edit(
+                step=STEP,
+                rule="rejoin_hard_wrap",
+                before=paragraph[max(0, len(left) - 4) :] + "\n" + line[: len(line) - len(right) + 4],
+                after=left[-4:] + joint + right[:4],
+                note=evidence,
+            )
+        )
+        out[-1] = left + joint + right
+    return "\n".join(out), edits
+
+
+# A space after a number and before its unit or counter: `〔2013〕2 号`, `从2012 年起`, `1-2 次`.
+_NUMBER_TAIL = re.compile(r"(?<![A-Za-z])\d+(?:[.,:\-～~–]\d+)*$")
+# A whole number cell or range: `1`, `2012`, `1-2`, `24.8`.
+_NUMBER = re.compile(r"\d+(?:[.,:\-～~–]\d+)*")
+_UNITS = set(
+    "年月日时分秒号次个万亿千百元角人项名家所条位份件岁倍届批期天周度米吨斤平户种类台辆张本篇章节版页余%％‰℃"
+)
+# A table cell with a number: `11385`, `24.8`, `10.75`, `2024年`, `16%`.
+_NUMERIC_CELL = re.compile(r"\d[\d.,:/%％\-]*[年月日%％]?")
+# The dateline of a news wire keeps its space: `新华社北京2月22日电 中共中央政治局`, `本报讯 记者`.
+_DATELINE_END = re.compile(r"(?:\d+日|报)[电讯]$")
+_QUOTE_OPEN = "“「『《（"
+_QUOTE_CLOSE = "”」』》）"
+# A run of spaces between two visible characters: the ` ` in `管 理`, not indentation.
+_SPACES = re.compile(r"(?<=\S) +(?=\S)")
+
+
+def _is_table_row(line: str, min_numeric_cells: int) -> bool:
+    """`人才资源总量 万人 11385 15625 18025`: columns separated by spaces, left alone."""
+    return sum(bool(_NUMERIC_CELL.fullmatch(cell)) for cell in line.split()) >= min_numeric_cells
+
+
+def _clause_has_one_space(line: str, start: int, end: int) -> bool:
+    """No other space in the clause around `line[start:end]`: a list of names or headline phrases has several."""
+    for index in range(start - 1, -1, -1):
+        if line[index] in _CLAUSE_PUNCT:
+            break
+        if line[index] == " ":
+            return False
+    for index in range(end, len(line)):
+        if line[index] in _CLAUSE_PUNCT:
+            break
+        if line[index] == " ":
+            return False
+    return True
+
+
+def _is_sentence(line: str) -> bool:
+    """Running prose: a comma and a full stop. Titles, bylines and datelines have neither."""
+    return "，" in line and any(c in line for c in "。！？")
+
+
+def _space_verdict(
+    line: str, start: int, end: int, sentence: bool, context: int
+) -> tuple[str, str, int, int] | None:
+    """Why the space run `line[start:end]` goes: (rule, note, edit start, edit end), or None if it stays.
+
+    The edit span is the space with one character each side (`管 理`), widened to the whole number for a
+    number and its unit (`2012 年`, `加 1 次`). `sentence` says whether the line is running prose.
+    """
+    a, b = line[start - 1], line[end]
+    if (a.isascii() and a.isalpha()) or (b.isascii() and b.isalpha()):
+        return None
+    right_end = line.find(" ", end)
+    right_end = len(line) if right_end == -1 else right_end
+    left_run, right_run = line[line.rfind(" ", 0, start) + 1 : start], line[end:right_end]
+    number = _NUMBER_TAIL.search(left_run)
+    if number and b in _UNITS:
+        return "number_unit", "number+unit", start - len(number.group(0)), end + 1
+    unit_at = len(line) - len(line[right_end:].lstrip(" "))
+    if (
+        _is_han(a)
+        and _NUMBER.fullmatch(right_run)
+        and right_end < unit_at < len(line)
+        and line[unit_at] in _UNITS
+    ):
+        return "number_unit", "number+unit", start - 1, unit_at + 1
+    if a in _CLAUSE_PUNCT or b in _CLAUSE_PUNCT:
+        return "space_by_punctuation", f"space next to {a if a in _CLAUSE_PUNCT else b}", start - 1, end + 1
+    if _DATELINE_END.search(left_run) or _LABEL.match(right_run):
+        return None
+    if _is_han(a) and _is_han(b):
+        word = _word_across(left_run[-context:], right_run[:context])
+        if word:
+            return "word_split", f"jieba word {word}", start - 1, end + 1
+    in_text = (_is_han(a) or a.isdigit() or a in _QUOTE_CLOSE) and (
+        _is_han(b) or b.isdigit() or b in _QUOTE_OPEN
+    )
+    if in_text and sentence and _clause_has_one_space(line, start, end):
+        return "space_in_sentence", "space inside a sentence", start - 1, end + 1
+    return None
+
+
+def _remove_line_spaces(line: str, min_numeric_cells: int, context: int) -> tuple[str, list[Edit]]:
+    edits: list[Edit] = []
+    sentence = _is_sentence(line)  # removing spaces leaves the punctuation alone
+    removed = True
+    # A removal changes the clause and the words around its neighbours, so pass over the line until a
+    # pass removes nothing: every verdict then holds on the output, which makes the step idempotent.
+    while removed and not _is_table_row(line, min_numeric_cells):
+        removed = False
+        position = 0
+        while match := _SPACES.search(line, position):
+            verdict = _space_verdict(line, match.start(), match.end(), sentence, context)
+            if verdict is None:
+                position = match.end()
+                continue
+            rule, note, first, last = verdict
+            after = line[first : match.start()] + line[match.end() : last]
+            edits.append(Edit(step=STEP, rule=rule, before=line[first:last], after=after, note=note))
+            line = line[: match.start()] + line[match.end() :]
+            position = match.start()
+            removed = True
+    return line, edits
+
+
+def remove_stray_spaces(
+    text: str, *, min_numeric_cells: int = 2, context_chars: int = 6
+) -> tuple[str, list[Edit]]:
+    """Remove spaces that split a word, a number from its unit, or a sentence.
+
+    `突出政府人力资源管 理部门抓人才工作的地位` becomes `突出政府人力资源管理部门抓人才工作的地位`
+    (jieba word 资源管理), `(粤办发〔2013〕2 号)` becomes `(粤办发〔2013〕2号)` (number+unit).
+
+    Removed: a space between Chinese characters that jieba reads as one word (`俄 罗斯`, `目 录`); between
+    a number and its unit (`2012 年`, `参加 1 次`); next to `，。、；：！？`; and the single space of a clause
+    in a prose line (one with `，` and a full stop), which is a wrap left over from a PDF (`统筹 推进`).
+    Kept: table rows (`min_numeric_cells` numbers in space-separated cells), spaces next to Latin letters,
+    news datelines (`新华社北京2月22日电 中共中央政治局`), labels (`新办 记者：`), and spaces between
+    phrases of a title or names of a byline (`抓住机遇 乘势而上`, `于年中 桂昭明`), where no word crosses.
+    """
+    edits: list[Edit] = []
+    out: list[str] = []
+    for line in text.split("\n"):
+        line, line_edits = _remove_line_spaces(line, min_numeric_cells, context_chars)
+        out.append(line)
+        edits.extend(line_edits)
+    return "\n".join(out), edits
+
+
+# Line separators other than `\n`: `\r\n`, `\r`, U+2028, U+2029, U+0085.
+_LINE_BREAK = re.compile(r"\r\n|[\r\u2028\u2029\x85]")
+# A run of spaces or any tab inside a line: `指标  单位`, `人才\t万人`.
+_SPACE_RUN = re.compile(r"[ \t]{2,}|\t")
+
+
+def normalize_paragraphs(text: str) -> tuple[str, list[Edit]]:
+    """One paragraph per line: `\\n` line ends, no indentation, no trailing or repeated spaces, no empty lines.
+
+    `\\n    为贯彻落实《…》精神,特制定本实施方案。\\n \\n  一、充分认识…` becomes
+    `为贯彻落实《…》精神,特制定本实施方案。\\n一、充分认识…`. Edits for stripped indentation and dropped
+    lines are folded by count, since every indented line of a document fires them.
+    """
+    edits: list[Edit] = []
+
+    def note_break(match: re.Match) -> str:
+        edits.append(Edit(step=STEP, rule="line_break", before=match.group(0), after="\n"))
+        return "\n"
+
+    def note_run(match: re.Match) -> str:
+        edits.append(Edit(step=STEP, rule="collapse_spaces", before=match.group(0), after=" "))
+        return " "
+
+    out: list[str] = []
+    # The empty text has no line to drop.
+    for line in _LINE_BREAK.sub(note_break, text).split("\n") if text else []:
+        stripped = line.strip()
+        if not stripped:
+            edits.append(Edit(step=STEP, rule="drop_empty_line", before=line, after=""))
+            continue
+        indent, trailing = line[: len(line) - len(line.lstrip())], line[len(line.rstrip()) :]
+        if indent:
+            edits.append(Edit(step=STEP, rule="strip_indent", before=indent, after=""))
+        if trailing:
+            edits.append(Edit(step=STEP, rule="strip_trailing", before=trailing, after=""))
+        out.append(_SPACE_RUN.sub(note_run, stripped))
+    return "\n".join(out), merge_edits(edits)
+
+
+# The order the pipeline calls them. Normalize first, so blank lines and indentation are gone before
+# anything is measured: a blank line cannot survive as a paragraph mark (the output has none), so a
+# second run would see the paragraphs it separated as neighbours. Rejoin next, so spaces are judged on
+# whole paragraphs (a wrapped fragment such as `在。` carries no context). Spaces last: rejoin ignores
+# whitespace in all its evidence, so removing spaces afterwards cannot create a new join, and the
+# composite is idempotent.
+LINE_STEPS = (normalize_paragraphs, rejoin_hard_wraps, remove_stray_spaces)
