@@ -1,0 +1,489 @@
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+from pathlib import Path
+
+import ftfy
+import ftfy.bad_codecs  # registers the "sloppy-windows-*" codecs that mojibake is made with below
+import pytest
+from ftfy.chardata import CHARMAP_ENCODINGS
+from hypothesis import event, given, settings
+from hypothesis import strategies as st
+
+from cleaner.clean import unicode as unicode_module
+from cleaner.clean.unicode import (
+    UNICODE_STEPS,
+    fix_encoding,
+    normalize_width,
+    remove_invisible,
+    to_simplified,
+)
+from cleaner.documents import merge_edits
+
+RAW = Path(__file__).resolve().parent.parent / "raw"
+SEEDS = sorted(RAW.glob("*.txt"))
+
+
+def seed(prefix: str) -> str:
+    return next(RAW.glob(f"{prefix}_*.txt")).read_text(encoding="utf-8")
+
+
+def seed_line(prefix: str, fragment: str) -> str:
+    return next(line for line in seed(prefix).split("\n") if fragment in line)
+
+
+def mojibake(text: str, encoding: str) -> str:
+    return text.encode("utf-8").decode(encoding)
+
+
+def rules(edits) -> Counter:
+    return Counter(edit.rule for edit in edits)
+
+
+# A Traditional rendering of talent-plan prose, the measurement behind to_simplified's threshold.
+TRADITIONAL = """國家中長期人才發展規劃綱要（2010－2020年）
+當今世界正處在大發展大變革大調整時期。人才資源已成為最重要的戰略資源，人才在綜合國力競爭中越來越具有決定性意義。為更好實施人才強國戰略，根據黨的十七大精神，制定本規劃綱要。
+黨管人才主要是管宏觀、管政策、管協調、管服務，包括規劃人才發展戰略，制定並落實人才發展重大政策，協調各方面力量形成共同參與和推動人才工作的整體合力，為各類人才幹事創業、實現價值提供良好服務等。
+各級黨委組織部門要在黨委領導下，切實擔負起人才工作牽頭抓總的責任，當好參謀，創新實踐，整合資源，示範引領。"""
+
+SIMPLIFIED = """国家中长期人才发展规划纲要（2010－2020年）
+当今世界正处在大发展大变革大调整时期。人才资源已成为最重要的战略资源，人才在综合国力竞争中越来越具有决定性意义。为更好实施人才强国战略，根据党的十七大精神，制定本规划纲要。
+党管人才主要是管宏观、管政策、管协调、管服务，包括规划人才发展战略，制定并落实人才发展重大政策，协调各方面力量形成共同参与和推动人才工作的整体合力，为各类人才干事创业、实现价值提供良好服务等。
+各级党委组织部门要在党委领导下，切实担负起人才工作牵头抓总的责任，当好参谋，创新实践，整合资源，示范引领。"""
+
+
+# --- fix_encoding -------------------------------------------------------------------------------------
+
+
+def ftfy_always(text: str) -> str:
+    """What fix_encoding must return: ftfy on every line, then the ideograph map and NFC."""
+    fixed = ftfy.fix_text(text, unicode_module._FTFY_CONFIG)
+    return unicodedata.normalize("NFC", fixed.translate(unicode_module._IDEOGRAPHS))
+
+
+@pytest.mark.parametrize("encoding", ["sloppy-windows-1252", "latin-1", "macroman", "cp437"])
+def test_utf8_read_in_a_single_byte_encoding_comes_back(encoding):
+    line = seed_line("000", "党管人才是人才工作的重要原则")
+    text, edits = fix_encoding(mojibake(line, encoding))
+    assert text == line
+    assert rules(edits) == {"mojibake": len(edits)}
+    assert "decode utf-8" in edits[0].note
+
+
+def test_short_mojibake_from_cp1252_and_latin1():
+    assert fix_encoding(mojibake("人才工作", "sloppy-windows-1252"))[0] == "人才工作"
+    assert fix_encoding(mojibake("中共中央办公厅", "latin-1"))[0] == "中共中央办公厅"
+
+
+def test_mojibake_inside_a_correct_line_is_fixed_in_place():
+    text, edits = fix_encoding("会议通知：" + mojibake("人才工作", "sloppy-windows-1252") + "。")
+    assert text == "会议通知：人才工作。"
+    assert [(e.before, e.after) for e in edits] == [("äººæ‰\x8då·¥ä½œ", "人才工作")]
+
+
+def test_strict_cp1252_loses_a_byte_and_only_that_character_stays_lost():
+    # 才 is E6 89 8D; cp1252 has no 8D, so errors="replace" destroys it for good.
+    broken = "人才工作".encode().decode("cp1252", errors="replace")
+    assert fix_encoding(broken)[0] == "人\ufffd工作"
+
+
+def test_a_paragraph_through_strict_cp1252_keeps_only_the_lost_characters_lost():
+    line = seed_line("000", "党管人才是人才工作的重要原则")
+    broken = line.encode().decode("cp1252", errors="replace")
+    text, _ = fix_encoding(broken)
+    assert len(text) == len(line)
+    # cp1252 has no 81 8D 8F 90 9D: a character with such a byte (才 is E6 89 8D) is lost, 38 of 230 here.
+    assert all(a == b for a, b in zip(text, line, strict=True) if a != "\ufffd")
+
+
+def test_kangxi_radicals_and_compatibility_ideographs_become_unified():
+    text, edits = fix_encoding("⼈才⼯作 豈 丽")
+    assert text == "人才工作 豈 丽"
+    assert (edits[0].rule, edits[0].before, edits[0].after, edits[0].note) == (
+        "unify_ideograph",
+        "⼈",
+        "人",
+        "U+2F08 kangxi radical man",
+    )
+    assert unicodedata.name(text[-1]) == "CJK UNIFIED IDEOGRAPH-4E3D"
+    # U+FA0E is a unified ideograph that lives in the compatibility block: it stays.
+    assert fix_encoding("\ufa0e")[0] == "\ufa0e"
+
+
+def test_nfc():
+    text, edits = fix_encoding("Cafe\u0301 人才")
+    assert text == "Café 人才"
+    assert [(e.rule, e.before, e.after) for e in edits] == [("nfc", "e\u0301", "é")]
+
+
+def test_other_broken_unicode():
+    text, edits = fix_encoding("\x1b[31m人才\x1b[0m ﬁnance \ud83d\ude00")
+    assert text == "人才 finance 😀"
+    assert set(rules(edits)) == {"broken_unicode"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ＧＤＰ（国内生产总值）增长１５％，“千人计划”——人才‘强市’…… 1．党管人才",
+        "Copyright © 2010-2016 东莞人才发展研究院 ALL RIGHTS RESERVED",
+        "café naïve 10€ Ünïcödé “quoted” — • · ±5°",
+        "人才\ufffd工作",
+    ],
+)
+def test_correct_text_is_left_alone(text):
+    assert fix_encoding(text) == (text, [])
+
+
+@pytest.mark.parametrize("path", SEEDS, ids=lambda path: path.name[:3])
+def test_seeds_pass_fix_encoding_untouched_and_never_reach_ftfy(path):
+    text = path.read_text(encoding="utf-8")
+    assert fix_encoding(text) == (text, [])
+    assert not unicode_module._ftfy_might_fix(text)
+
+
+# --- remove_invisible ---------------------------------------------------------------------------------
+
+
+def test_private_use_character_in_seed_004():
+    line = seed_line("004", "\ue004")
+    text, edits = remove_invisible(line)
+    assert text == line.replace("\ue004", "")
+    assert text.endswith("成为经济建设的主力军。")
+    assert [(e.rule, e.before, e.after, e.note) for e in edits] == [
+        ("private_use", "\ue004", "", "U+E004 private use")
+    ]
+
+
+def test_no_break_spaces_in_seed_003_become_spaces():
+    line = seed_line("003", "2014年11月01日\u00a011版")
+    text, edits = remove_invisible(line)
+    assert text == "    作者:于年中 桂昭明 《光明日报》( 2014年11月01日 11版)"
+    assert [e.note for e in edits] == ["U+00A0 no-break space"]
+
+
+def test_every_no_break_space_kind():
+    text, edits = remove_invisible("5\u202f000\u00a0元\u2007人")
+    assert text == "5 000 元 人"
+    assert rules(edits) == {"no_break_space": 3}
+
+
+def test_ideographic_space_indent_goes_and_elsewhere_becomes_a_space():
+    text, edits = remove_invisible("\u3000\u3000为贯彻落实\n抓住机遇\u3000乘势而上")
+    assert text == "为贯彻落实\n抓住机遇 乘势而上"
+    assert rules(edits) == {"ideographic_indent": 2, "ideographic_space": 1}
+
+
+def test_byte_order_mark_before_an_indent():
+    assert remove_invisible("\ufeff\u3000\u3000正文")[0] == "正文"
+
+
+def test_zero_width_and_format_characters_go():
+    text, edits = remove_invisible("人\u200b才\u200c工\u200d作\u2060\ufeff \u200e\u00ad")
+    assert text == "人才工作 "
+    assert rules(edits) == {"zero_width": 5, "format_character": 2}
+    assert edits[0].note == "U+200B zero width space"
+
+
+def test_control_characters_go_and_line_breaks_become_newlines():
+    text, edits = remove_invisible("人才\x07工作\x00\r\n第二行\r第三行\x0c第四行\t表格")
+    assert text == "人才工作\n第二行\n第三行\n第四行\t表格"
+    assert rules(edits) == {"control": 2, "line_break": 3}
+    assert edits[0].note == "U+000D U+000A"
+
+
+@pytest.mark.parametrize("prefix", ["000", "002"])
+def test_seeds_without_invisible_characters_are_untouched(prefix):
+    text = seed(prefix)
+    assert remove_invisible(text) == (text, [])
+
+
+# --- normalize_width ----------------------------------------------------------------------------------
+
+
+def test_fullwidth_digits_in_seed_002():
+    line = seed_line("002", "新华网北京")
+    text, edits = normalize_width(line)
+    assert text.startswith("新华网北京5月29日电题：抓住机遇 乘势而上")
+    assert text.endswith("《国家中长期人才发展规划纲要（2010-2020年）》落实情况答新华社记者问")
+    assert ("fullwidth_alnum", "２０１０", "2010") in [(e.rule, e.before, e.after) for e in edits]
+    assert ("fullwidth_numeric_punct", "－", "-") in [(e.rule, e.before, e.after) for e in edits]
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("ＧＤＰ增长１５％", "GDP增长15%"),
+        ("增长３．５倍", "增长3.5倍"),
+        ("２０１０－２０２０年", "2010-2020年"),
+    ],
+)
+def test_fullwidth_letters_digits_and_numeric_punctuation(before, after):
+    assert normalize_width(before)[0] == after
+
+
+def test_fullwidth_point_after_a_list_number_stays():
+    line = seed_line("000", "1．党管人才")
+    assert normalize_width(line) == (line, [])
+
+
+def test_seed_001_dateline_and_breadcrumb():
+    assert normalize_width("日期:2013-03-27 / 人气:")[0] == "日期：2013-03-27 / 人气："
+    assert (
+        normalize_width("当前位置:主页 > 人才东莞 > 人才政策 >")[0]
+        == "当前位置：主页 > 人才东莞 > 人才政策 >"
+    )
+
+
+def test_seed_001_paragraph():
+    line = seed_line("001", "为贯彻落实《中共广东省委办公厅")
+    text, edits = normalize_width(line)
+    assert text == (
+        "  为贯彻落实《中共广东省委办公厅印发〈关于进一步加强我省党管人才工作的意见〉的通知》"
+        "（粤办发〔2013〕2 号）精神，更好实施人才东莞战略，特制定本实施方案。"
+    )
+    assert rules(edits) == {"chinese_brackets": 1, "chinese_punct": 2}
+    assert [e.note for e in edits if e.rule == "chinese_brackets"] == ["粤办发〔2013〕2 号"]
+
+
+def test_seed_001_numbers_stay_ascii_inside_chinese():
+    line = seed_line("001", "市财政每年投入10 亿元")
+    text, _ = normalize_width(line)
+    assert "从2012 年起，市财政每年投入10 亿元，连续五年50亿元实施“人才东莞”战略。" in text
+    assert "各镇街（园区）每年要按照不低于财政总收入3%的比例" in text
+    assert "," not in text and "(" not in text
+
+
+def test_seed_003_brackets():
+    line = seed_line("003", "其分管工作都与人才工作密切相关")
+    assert "负责人（其分管工作都与人才工作密切相关）任组长，由人才办" in normalize_width(line)[0]
+    line = "    作者:于年中 桂昭明 《光明日报》( 2014年11月01日 11版)"
+    assert normalize_width(line)[0] == "    作者：于年中 桂昭明 《光明日报》（2014年11月01日 11版）"
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("(一)充分认识", "（一）充分认识"),
+        ("国内生产总值(GDP)增长", "国内生产总值（GDP）增长"),
+        (
+            "关于贯彻落实《国家中长期人才发展规划纲要(2024-2024年)》的意见",
+            "关于贯彻落实《国家中长期人才发展规划纲要（2024-2024年）》的意见",
+        ),
+        ("规划纲要 (2010-2020年)", "规划纲要（2010-2020年）"),
+        ("工作, 更好 ; 然后:如下?是的!", "工作，更好；然后：如下？是的！"),
+        ("人才强市,2013年", "人才强市，2013年"),
+        ("共1,000人,增长3.5%,时间10:30", "共1,000人，增长3.5%，时间10:30"),
+        ('他说"千人计划"很好', "他说“千人计划”很好"),
+        ("实施'人才强市'战略", "实施‘人才强市’战略"),
+        ("中((a))", "中（（a））"),
+        (
+            "见http://www.gov.cn/a?b=1,2,详见rcb@dg.gov.cn:联系",
+            "见http://www.gov.cn/a?b=1,2，详见rcb@dg.gov.cn：联系",
+        ),
+    ],
+)
+def test_half_width_punctuation_in_chinese_context(before, after):
+    text, edits = normalize_width(before)
+    assert text == after
+    assert edits
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1,000",
+        "3.5",
+        "10:30",
+        "http://www.gov.cn/zhengce/content/2010-06/06/content_1621777.htm?from=a,b;c:d!",
+        "rcb@dg.gov.cn",
+        "Hello, world! Is it (GDP) or not? Yes: it is; fine.",
+        "The (GDP) grew in 2010, 3.5%.",
+        "“千人计划”和‘人才强市’",
+        "抓住机遇——推进改革 — 又 -- 再",
+        "（一）充分认识，《规划》：是；否？好！",
+        "Copyright © 2010-2016 东莞人才发展研究院 ALL RIGHTS RESERVED 粤ICP备15113773号",
+        "1．党管人才",
+        "don't say 'no'",
+        '5" 屏幕',
+        "1)加强",
+    ],
+)
+def test_text_that_must_not_change(text):
+    assert normalize_width(text) == (text, [])
+
+
+def test_only_a_pair_converts_and_both_brackets_together():
+    assert normalize_width("(一 中文")[0] == "(一 中文"
+    text, edits = normalize_width("中文(一)和)")
+    assert text == "中文（一）和)"
+    assert [(e.before, e.after) for e in edits] == [("()", "（）")]
+
+
+def test_quotes_that_do_not_hug_their_content_stay():
+    assert normalize_width('5" 屏幕, "中文"')[0] == '5" 屏幕， "中文"'
+
+
+CHINESE_PUNCTUATION = "，。、；：？！（）《》“”‘’—"
+
+
+@pytest.mark.parametrize("path", SEEDS, ids=lambda path: path.name[:3])
+def test_chinese_punctuation_never_becomes_ascii(path):
+    before = path.read_text(encoding="utf-8")
+    after, _ = normalize_width(before)
+    for mark in CHINESE_PUNCTUATION:
+        assert after.count(mark) >= before.count(mark), mark
+
+
+# --- to_simplified ------------------------------------------------------------------------------------
+
+
+def test_traditional_becomes_simplified():
+    text, edits = to_simplified(TRADITIONAL)
+    assert text == SIMPLIFIED
+    folded = {(e.before, e.after): e.count for e in merge_edits(edits)}
+    assert folded[("國", "国")] == TRADITIONAL.count("國")
+    assert folded[("發", "发")] == TRADITIONAL.count("發")
+    assert {e.rule for e in edits} == {"traditional_to_simplified"}
+
+
+def test_short_traditional_title_converts():
+    assert to_simplified("人才工作會議")[0] == "人才工作会议"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "乾隆年间，乾隆帝下江南",
+        "张乾同志在乾清宫",
+        "张乾",
+        "刘乾同志：\n" + seed("001"),
+        "人才干事创业",
+    ],
+)
+def test_simplified_text_with_names_t2s_would_change_stays(text):
+    assert to_simplified(text) == (text, [])
+
+
+@pytest.mark.parametrize("path", SEEDS, ids=lambda path: path.name[:3])
+def test_simplified_seeds_stay(path):
+    text = path.read_text(encoding="utf-8")
+    assert to_simplified(text) == (text, [])
+
+
+def test_simplified_page_quoting_a_traditional_paragraph():
+    page = seed("002") + "\n" + TRADITIONAL
+    text, _ = to_simplified(page)
+    assert text.startswith(seed("002"))
+    # The long quoted lines convert on their own evidence; the 14-character title is too short to judge
+    # alone and follows the page, which is Simplified.
+    assert text.endswith("\n".join(SIMPLIFIED.split("\n")[1:]))
+    assert "國家中長期人才發展規劃綱要" in text
+
+
+def test_threshold_margin_as_documented():
+    t2s = unicode_module._convert
+    for line in TRADITIONAL.split("\n")[1:]:
+        share = sum(a != b for a, b in zip(line, t2s(line, "t2s"), strict=True)) / unicode_module._han_count(
+            line
+        )
+        assert share >= 3 * 0.1
+        assert t2s(line, "s2t") == line
+    for path in SEEDS:
+        text = path.read_text(encoding="utf-8")
+        assert t2s(text, "t2s") == text
+
+
+def test_opencc_converter_is_built_once():
+    assert unicode_module._opencc("t2s") is unicode_module._opencc("t2s")
+
+
+# --- properties ---------------------------------------------------------------------------------------
+
+# Tokens that make every rule fire: Han (weighted up), Traditional and name characters, radicals, digits
+# and letters of both widths, ASCII and full-width punctuation (weighted up), ready-made pairs and numbers,
+# quotes of every kind, spaces of every kind, line breaks, addresses and invisible characters.
+CJK_TOKENS = [
+    *"人才工作国家乾隆" * 3,
+    *"張國發⼈豈",
+    *"0123456789０１２３４５",
+    *"aGＧｄ",
+    *",:;?!()\"'" * 2,
+    *".-%/@",
+    *"，：；？！（）“”‘’－．％。、《》〈〉〔〕…—",
+    *("(一)", "(GDP)", '"千人计划"', "'人才'", "1,000", "10:30", "3.5", "２０１０－２０２０", "15％"),
+    *(" ", " ", "  ", "\u3000", "\u00a0", "\u202f", "\n", "\r\n", "\t"),
+    *("\u200b", "\ufeff", "\ue004", "\x07", "——", "--", "e\u0301"),
+    *("http://www.gov.cn/a?b=1,2", "rcb@dg.gov.cn", "don't"),
+]
+MOJIBAKE_SAMPLES = [mojibake("人才", "sloppy-windows-1252"), mojibake("工作", "latin-1")]
+cjk_text = st.lists(st.sampled_from(CJK_TOKENS + MOJIBAKE_SAMPLES), min_size=3, max_size=40).map("".join)
+any_text = st.one_of(st.text(), cjk_text)
+
+STEPS = pytest.mark.parametrize("step", UNICODE_STEPS, ids=lambda step: step.__name__)
+
+
+@STEPS
+@settings(max_examples=200, deadline=None)
+@given(text=any_text)
+def test_step_never_raises_and_logs_exactly_when_it_changes(step, text):
+    result, edits = step(text)
+    assert isinstance(result, str)
+    assert (result != text) == bool(edits)
+    assert all(edit.step == "unicode" for edit in edits)
+    for rule in {edit.rule for edit in edits}:
+        event(rule)  # pytest --hypothesis-show-statistics shows how often each rule fired
+
+
+@STEPS
+@settings(max_examples=200, deadline=None)
+@given(text=any_text)
+def test_step_is_idempotent(step, text):
+    once, _ = step(text)
+    assert step(once) == (once, [])
+
+
+# Without mojibake: ftfy judges mojibake by its context, and `\u00a0äººæ‰\x8d` is left alone while
+# ` äººæ‰` (after remove_invisible) is fixed, so a second round could fix what the first could not.
+@settings(max_examples=200, deadline=None)
+@given(text=st.lists(st.sampled_from(CJK_TOKENS), min_size=3, max_size=40).map("".join))
+def test_all_steps_in_order_are_idempotent(text):
+    for step in UNICODE_STEPS:
+        text, _ = step(text)
+    for step in UNICODE_STEPS:
+        assert step(text) == (text, [])
+
+
+# Mojibake of Chinese in every encoding ftfy undoes, mixed with the characters that look like it.
+MOJIBAKE_TOKENS = [
+    *(
+        mojibake(word, encoding)
+        for word in ("人才", "“千人计划”", "——", "é")
+        for encoding in CHARMAP_ENCODINGS
+    ),
+    *"人才，“”‘’—…·•©±°\u00a0 ?\ufffdéÃâ€ä",
+    "\n",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(st.sampled_from(MOJIBAKE_TOKENS), max_size=12).map("".join))
+def test_gating_ftfy_changes_nothing(text):
+    assert fix_encoding(text)[0] == ftfy_always(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        mojibake(seed_line("000", "党管人才是人才工作的重要原则"), "sloppy-windows-1252"),
+        "会议通知："
+        + mojibake("人才工作", "sloppy-windows-1252")
+        + "。\n第二行"
+        + mojibake("人才", "latin-1"),
+        "\x1b[31m人才\x1b[0m ﬁnance \ud83d\ude00 \x85",
+        *(path.read_text(encoding="utf-8") for path in SEEDS),
+    ],
+)
+def test_gating_ftfy_changes_nothing_on_examples(text):
+    assert fix_encoding(text)[0] == ftfy_always(text)
