@@ -83,6 +83,7 @@ def render_card(build: Build, manifest: dict, sizes: dict[str, int]) -> str:
         "Policy documents, implementation plans, speeches and news interviews on talent policy, scraped "
         "from Chinese government and news sites, cleaned and deduplicated by `cleaner` so that every edit and every removal can be audited.",
         _build_section(build, manifest),
+        _cleaning_section(counts),
         _counts_section(counts),
         _schema_section(),
         _duplicates_section(build),
@@ -101,6 +102,43 @@ def _build_section(build: Build, manifest: dict) -> str:
         "`manifest.json` lists every input file with its sha256 and what became of it, the parameters, "
         "and the counts below. `cleaner build --check` rebuilds from it and compares.\n\n"
         f"{VERSIONS_START}\nBuilt with:\n\n{versions}\n{VERSIONS_END}"
+    )
+
+
+STEP_DESCRIPTIONS = {
+    "ingest": "front matter keys with no column are kept in the edit log",
+    "unicode": "mojibake repaired (ftfy, CJK-safe settings), invisible and private-use characters removed, "
+    "full-width digits and letters made half-width, half-width punctuation in Chinese made Chinese, "
+    "Traditional lines converted to Simplified",
+    "furniture": "navigation bars, breadcrumbs, counters, editor, copyright and ICP lines, bylines and "
+    "metadata blocks removed; what they say goes to `title`, `date`, `publisher`, `source`, `authors`, "
+    "`tags`, `doc_number`",
+    "lines": "indentation and empty lines removed, hard-wrapped lines rejoined, spaces that split a word removed",
+    "placeholders": "censorship artefacts restored (`学xxx` -> `学习`), every placeholder style (`****`, `xx`, "
+    "`**.*`, `～年`, `5**`) replaced by the one mask `××`",
+    "years": "years overwritten by a template repaired from evidence or masked",
+}
+
+
+def _cleaning_section(counts: dict) -> str:
+    rules = counts["rules"]
+    steps = "\n".join(
+        f"{n}. `{step}`: {description}" for n, (step, description) in enumerate(STEP_DESCRIPTIONS.items(), 1)
+    )
+    return (
+        "## How the text was cleaned\n\n"
+        "Every change is a row of the document's `edits` (`step`, `rule`, `field`, `before`, `after`, `note` "
+        "with the evidence, `count`). The steps, in order:\n\n" + steps + "\n\n"
+        "**Masks.** Anonymised numbers and names appear in many styles in speech templates. All of them "
+        f"become `××` (two U+00D7), so drafts compare equal: {rules.get('placeholders.placeholder_mask', 0)} "
+        f"placeholders masked, {rules.get('placeholders.censorship_restore', 0)} censorship artefacts restored. "
+        "The `placeholders` column counts the masks left in each text.\n\n"
+        "**Years.** A template overwrote some years with one year Y, revealed by equal-endpoint ranges such as "
+        "`（2024-2024年）`. Y is suspect only in documents dated before Y or undated documents from a file that "
+        "shows the artefact. Suspect years are repaired from evidence, in order: the same title with a valid "
+        f"range elsewhere in the corpus ({rules.get('years.year_range_crossref', 0)} repairs), the document's own "
+        f"dated signature ({rules.get('years.year_signature', 0)}); every other suspect year becomes `××` "
+        f"({rules.get('years.year_artefact_masked', 0)}), never a guess."
     )
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 from tqdm import tqdm
 
+from cleaner.documents import merge_edits
 from cleaner.pipeline import Params, build
 from cleaner.publish import write_output
 
@@ -129,8 +130,33 @@ def show_command(path: Path, show_edits: bool) -> None:
                 click.echo(f"{name}: {value}")
         click.echo(f"\n{document.text}\n")
         if show_edits:
-            for edit in document.edits:
+            for edit in merge_edits(document.edits):
                 count = f" x{edit.count}" if edit.count > 1 else ""
                 click.echo(
                     f"  [{edit.step}.{edit.rule}] {edit.field}: {edit.before!r} -> {edit.after!r}{count}  {edit.note}"
                 )
+
+
+@main.command("audit")
+@click.argument(
+    "folder", type=click.Path(exists=True, file_okay=False, path_type=Path), default=Path("processed")
+)
+@click.option(
+    "--html",
+    "html_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write a self-contained HTML report: each removed document beside the kept one.",
+)
+def audit_command(folder: Path, html_path: Path | None) -> None:
+    """Show what dedup removed from FOLDER, with its evidence, and the near misses it kept apart."""
+    from cleaner.audit import audit_summary, render_html
+
+    if not (folder / "manifest.json").is_file():
+        raise click.ClickException(f"{folder} has no manifest.json: build it first")
+    try:
+        click.echo(audit_summary(folder), nl=False)
+        if html_path:
+            html_path.write_text(render_html(folder), encoding="utf-8")
+            click.echo(f"report written to {html_path}")
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None

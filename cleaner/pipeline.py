@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from multiprocessing import get_context
 from pathlib import Path
 
+from cleaner.clean import apply_text_steps, fill_columns
+from cleaner.clean.furniture import find_recurring_lines, strip_furniture
+from cleaner.clean.lines import LINE_STEPS
+from cleaner.clean.placeholders import count_masks, mask_placeholders, restore_censored
+from cleaner.clean.unicode import UNICODE_STEPS
+from cleaner.clean.years import YearEvidence, collect_year_evidence, repair_years
 from cleaner.documents import Document, Duplicate, Problem
 from cleaner.ingest import Corpus, InputFile, ingest
 
@@ -43,7 +51,9 @@ class Build:
 
 def build(params: Params, root: Path, num_proc: int = 1, progress: Callable | None = None) -> Build:
     """Run the whole pipeline on the inputs named in `params`, resolved against `root`."""
-    corpus = clean_corpus([root / path for path in params.inputs], num_proc, progress)
+    # Lexically: the output's parent, and so `root/../raw`, may not exist yet.
+    inputs = [Path(os.path.normpath(root / path)) for path in params.inputs]
+    corpus = clean_corpus(inputs, num_proc, progress)
     return Build(
         params=params,
         files=corpus.files,
@@ -56,16 +66,59 @@ def build(params: Params, root: Path, num_proc: int = 1, progress: Callable | No
 
 
 def clean_corpus(inputs: list[Path], num_proc: int = 1, progress: Callable | None = None) -> Corpus:
-    """Ingest and clean every document; documents left empty move to `rejected`."""
+    """Ingest and clean every document; documents left empty move to `rejected`.
+
+    Two steps need the whole corpus: furniture lines that recur across many documents, and the year
+    evidence (a title's valid range seen in another file). Each is a map + reduce between per-document passes.
+    """
     corpus = ingest(inputs)
-    documents = parallel_map(clean_document, corpus.documents, num_proc, progress)
+    recurring = find_recurring_lines([d.text for d in corpus.documents])
+    documents = parallel_map(
+        partial(clean_document, recurring=recurring), corpus.documents, num_proc, progress
+    )
+    evidence = gather_year_evidence(documents)
+    documents = parallel_map(partial(repair_document, evidence=evidence), documents, num_proc)
     documents, emptied = drop_empty(documents)
     return dataclasses.replace(corpus, documents=documents, rejected=corpus.rejected + emptied)
 
 
-def clean_document(document: Document) -> Document:
+def clean_document(document: Document, recurring: frozenset[str] = frozenset()) -> Document:
     """Every per-document cleaning step, in order."""
-    return document
+    document = apply_text_steps(document, UNICODE_STEPS)
+    document = remove_furniture(document, recurring)
+    document = apply_text_steps(document, LINE_STEPS)
+    return apply_text_steps(document, (restore_censored, mask_placeholders))
+
+
+def remove_furniture(document: Document, recurring: frozenset[str]) -> Document:
+    text, found, edits = strip_furniture(document.text, recurring)
+    return fill_columns(dataclasses.replace(document, text=text), found, edits)
+
+
+def gather_year_evidence(documents: list[Document]) -> YearEvidence:
+    pairs = [(d.source_file, value) for d in documents for value in (d.title, d.text) if value]
+    return collect_year_evidence(pairs)
+
+
+def repair_document(document: Document, evidence: YearEvidence) -> Document:
+    """Repair artefact years in the text, then in the title with the date the text revealed; count masks."""
+    text, date, edits = repair_years(
+        document.text, date=document.date, source_file=document.source_file, evidence=evidence
+    )
+    title = document.title
+    if title:
+        title, date, title_edits = repair_years(
+            title, date=date, source_file=document.source_file, evidence=evidence
+        )
+        edits += [e if e.field == "date" else dataclasses.replace(e, field="title") for e in title_edits]
+    return dataclasses.replace(
+        document,
+        text=text,
+        title=title,
+        date=date,
+        edits=document.edits + edits,
+        placeholders=count_masks(text),
+    )
 
 
 def drop_empty(documents: list[Document]) -> tuple[list[Document], list[Problem]]:
