@@ -1,0 +1,336 @@
+"""Find duplicate documents: sketch each one, search candidate pairs, verify them exactly, and keep one
+document per cluster.
+
+`find_duplicates` is the one entry point the pipeline calls. Clusters are stars: a document is removed
+only when it is itself verified against the document kept, so a chain A~B~C never removes C because
+of A.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import multiprocessing
+import operator
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from datasketch import LeanMinHash
+
+from cleaner.dedup.minhash import containment_candidates, jaccard_candidates, lean_minhash
+from cleaner.dedup.shingles import ShingleSets, dedup_key, number_shingles, shingle_hashes
+
+NEAR_DUPLICATE = "near_duplicate"
+CONTAINED = "contained"
+
+
+@dataclass(frozen=True)
+class DedupInput:
+    """What dedup needs to know about one cleaned document."""
+
+    id: str
+    text: str
+    masks: int = 0
+    paragraphs: int = 0
+
+
+@dataclass(frozen=True)
+class DedupParams:
+    """Thresholds of the dedup step; the pipeline records them in the manifest.
+
+    threshold: Jaccard of two shingle sets at or above which the documents are near duplicates.
+    containment: share of the removed document's shingles found in the kept one at or above which it
+        is a duplicate (a truncated draft, an excerpt).
+    ngram: characters per shingle of the dedup key.
+    num_perm: MinHash permutations; more give steadier LSH candidates at more cost.
+    seed: seed of the MinHash permutations.
+    review_jaccard: Jaccard at or above which a pair kept apart is reported as a near miss.
+    review_containment: containment (either direction) at or above which a pair kept apart is reported.
+    max_near_misses: how many near misses are reported, most similar first.
+    contained_length_ratio: a removed document whose key is at most this share of the kept key's length
+        is reported as `contained` rather than `near_duplicate`.
+    containment_sample: shingles sampled per document (bottom-k) for the containment search.
+    miss_probability: bound on the chance that the containment search misses a pair at the review
+        containment (pairs at the duplicate containment are missed far more rarely).
+    """
+
+    threshold: float = 0.7
+    containment: float = 0.9
+    ngram: int = 5
+    num_perm: int = 128
+    seed: int = 42
+    review_jaccard: float = 0.15
+    review_containment: float = 0.3
+    max_near_misses: int = 1000
+    contained_length_ratio: float = 0.9
+    containment_sample: int = 1024
+    miss_probability: float = 1e-6
+
+
+@dataclass(frozen=True)
+class Removal:
+    """A removed document and its evidence, measured against the document kept in its place.
+
+    containment is the share of the removed document's shingles that occur in the kept one.
+    """
+
+    id: str
+    duplicate_of: str
+    jaccard: float
+    containment: float
+    reason: str
+
+
+@dataclass(frozen=True)
+class NearMiss:
+    """A pair kept apart (the documents end in different clusters) but similar enough to review.
+
+    `a < b`; containment is the larger of the two directions, i.e. the share of the smaller shingle set
+    found in the other document.
+    """
+
+    a: str
+    b: str
+    jaccard: float
+    containment: float
+
+
+@dataclass(frozen=True)
+class DedupResult:
+    """Removed documents sorted by id, and near misses most similar first (capped)."""
+
+    removed: list[Removal]
+    near_misses: list[NearMiss]
+
+
+@dataclass(frozen=True)
+class Sketch:
+    """A document as dedup sees it: its key length, sorted unique shingle hashes and MinHash."""
+
+    key_length: int
+    hashes: np.ndarray
+    minhash: LeanMinHash | None
+
+
+@dataclass(frozen=True)
+class Overlap:
+    """Exact similarity of two shingle sets: Jaccard and the containment of each in the other."""
+
+    jaccard: float
+    first_in_second: float
+    second_in_first: float
+
+
+def sketch(text: str, ngram: int = 5, num_perm: int = 128, seed: int = 42) -> Sketch:
+    """Key, shingles and MinHash of one cleaned text.
+
+    >>> sketch("同志们：这次全市人才工作会议", ngram=5).key_length  # "同志们这次全市人才工作会议"
+    13
+    """
+    key = dedup_key(text)
+    hashes = shingle_hashes(key, ngram)
+    return Sketch(len(key), hashes, lean_minhash(hashes, num_perm, seed))
+
+
+def sketch_documents(
+    texts: Sequence[str], params: DedupParams = DedupParams(), num_proc: int = 1
+) -> list[Sketch]:
+    """Sketches of all texts in input order, spread over `num_proc` processes when there is work for them."""
+    one = functools.partial(sketch, ngram=params.ngram, num_perm=params.num_perm, seed=params.seed)
+    if num_proc <= 1 or len(texts) < 2 * num_proc:
+        return [one(text) for text in texts]
+    with multiprocessing.Pool(num_proc) as pool:
+        return pool.map(one, texts, chunksize=max(1, len(texts) // (4 * num_proc)))
+
+
+def candidate_pairs(
+    sketches: Sequence[Sketch], shingles: ShingleSets, params: DedupParams = DedupParams()
+) -> set[tuple[int, int]]:
+    """Index pairs `(i, j)`, `i < j`, worth verifying: every pair above a duplicate or review level,
+    except with the small probabilities stated in `minhash`.
+
+    The bottom-k containment search carries the guarantee. A pair at Jaccard `J` has containment at
+    least `2J / (1 + J)` in one direction (equality when both sets are the same size), so searching down
+    to that containment for the lowest Jaccard of interest finds Jaccard near misses as well as excerpts,
+    and every pair at the duplicate Jaccard (containment >= 0.82 at 0.7). The MinHashLSH at the
+    duplicate Jaccard is a second, independent route to near duplicates.
+    """
+    lowest_jaccard = min(params.threshold, params.review_jaccard)
+    jaccard_floor = 2 * lowest_jaccard / (1 + lowest_jaccard)
+    return jaccard_candidates(
+        [document_sketch.minhash for document_sketch in sketches], params.threshold, params.num_perm
+    ) | containment_candidates(
+        shingles,
+        min(params.containment, params.review_containment, jaccard_floor),
+        params.containment_sample,
+        params.miss_probability,
+    )
+
+
+def verify_pair(first: np.ndarray, second: np.ndarray) -> Overlap:
+    """Exact Jaccard and containments of two sorted unique shingle arrays (hashes or numbered ids).
+
+    An empty set overlaps nothing, so documents without shingles are never merged.
+
+    >>> verify_pair(np.array([1, 2, 3, 4], dtype=np.uint64), np.array([2, 3, 4, 5, 6], dtype=np.uint64))
+    Overlap(jaccard=0.5, first_in_second=0.75, second_in_first=0.6)
+    """
+    return _overlap(np.intersect1d(first, second, assume_unique=True).size, first.size, second.size)
+
+
+def verify_pairs(shingles: ShingleSets, pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], Overlap]:
+    """`verify_pair` for many pairs of a numbered corpus, at one table lookup per shingle.
+
+    Pairs are grouped by their first document, whose set is marked in a table over the vocabulary once;
+    each partner then counts its marked shingles with one gather, cheaper than merging two sorted arrays
+    (about 14 against 40 microseconds for two 4,000-shingle documents).
+    """
+    in_first = np.zeros(shingles.vocabulary_size, dtype=bool)
+    overlaps = {}
+    for first, group in itertools.groupby(sorted(pairs), key=operator.itemgetter(0)):
+        first_ids = shingles.ids[first]
+        in_first[first_ids] = True
+        for _, second in group:
+            second_ids = shingles.ids[second]
+            shared = int(np.count_nonzero(in_first[second_ids]))
+            overlaps[(first, second)] = _overlap(shared, first_ids.size, second_ids.size)
+        in_first[first_ids] = False
+    return overlaps
+
+
+def _overlap(shared: int, first_size: int, second_size: int) -> Overlap:
+    if first_size == 0 or second_size == 0:
+        return Overlap(0.0, 0.0, 0.0)
+    return Overlap(shared / (first_size + second_size - shared), shared / first_size, shared / second_size)
+
+
+def representative_rank(document: DedupInput, key_length: int) -> tuple:
+    """Sort key of the document to keep, smallest first: the most complete one, i.e. longest dedup key,
+    then fewest masks, then most paragraphs, then smallest id.
+
+    >>> representative_rank(DedupInput("004-3", "...", masks=95, paragraphs=48), key_length=8545)
+    (-8545, 95, -48, '004-3')
+    """
+    return (-key_length, document.masks, -document.paragraphs, document.id)
+
+
+def find_duplicates(
+    docs: Sequence[DedupInput], params: DedupParams = DedupParams(), num_proc: int = 1
+) -> DedupResult:
+    """Duplicates to remove and near misses to review; the same for any input order and any num_proc.
+
+    Three drafts of one speech (one with other line breaks, one with `xx`/`～` placeholders that stops
+    mid-sentence) give one kept draft, one `near_duplicate` and one `contained` removal.
+
+    Every candidate from `candidate_pairs` is verified exactly before it counts. Pairs at the duplicate
+    Jaccard or containment (either direction) are edges; each connected component keeps its best
+    document (`representative_rank`) and removes the members verified directly against it; the other
+    members are clustered again among themselves, until no component is left. Repeated ids raise
+    ValueError.
+    """
+    ordered = sorted(docs, key=lambda document: document.id)
+    ids = [document.id for document in ordered]
+    if len(set(ids)) != len(ids):
+        raise ValueError("document ids must be unique")
+    sketches = sketch_documents([document.text for document in ordered], params, num_proc)
+    shingles = number_shingles([document_sketch.hashes for document_sketch in sketches])
+    overlaps = verify_pairs(shingles, candidate_pairs(sketches, shingles, params))
+    ranks = [
+        representative_rank(document, s.key_length) for document, s in zip(ordered, sketches, strict=True)
+    ]
+    kept_of = _cluster(overlaps, shingles, ranks, params)
+    removed = [
+        _removal(member, kept, overlaps[_pair(member, kept)], ids, sketches, params)
+        for member, kept in sorted(kept_of.items())
+    ]
+    return DedupResult(removed, _near_misses(overlaps, kept_of, ids, params))
+
+
+def _pair(first: int, second: int) -> tuple[int, int]:
+    return (first, second) if first < second else (second, first)
+
+
+def _contained(member: int, other: int, overlap: Overlap) -> float:
+    # Overlaps are stored for (smaller index, larger index); this is the share of `member` in `other`.
+    return overlap.first_in_second if member < other else overlap.second_in_first
+
+
+def _is_duplicate_edge(overlap: Overlap, params: DedupParams) -> bool:
+    containment = max(overlap.first_in_second, overlap.second_in_first)
+    return overlap.jaccard >= params.threshold or containment >= params.containment
+
+
+def _cluster(
+    overlaps: dict[tuple[int, int], Overlap], shingles: ShingleSets, ranks: list[tuple], params: DedupParams
+) -> dict[int, int]:
+    """Removed document -> kept document. Adds the member-vs-kept verifications it needs to `overlaps`."""
+    neighbours: dict[int, set[int]] = {}
+    for (first, second), overlap in overlaps.items():
+        if _is_duplicate_edge(overlap, params):
+            neighbours.setdefault(first, set()).add(second)
+            neighbours.setdefault(second, set()).add(first)
+    kept_of: dict[int, int] = {}
+    pending = _components(neighbours, set(neighbours))
+    while pending:
+        component = pending.pop()
+        kept = min(component, key=ranks.__getitem__)
+        members = sorted(component - {kept})
+        overlaps.update(
+            verify_pairs(
+                shingles, [_pair(member, kept) for member in members if _pair(member, kept) not in overlaps]
+            )
+        )
+        removed = set()
+        for member in members:
+            overlap = overlaps[_pair(member, kept)]
+            if overlap.jaccard >= params.threshold or _contained(member, kept, overlap) >= params.containment:
+                kept_of[member] = kept
+                removed.add(member)
+        pending.extend(_components(neighbours, component - removed - {kept}))
+    return kept_of
+
+
+def _components(neighbours: dict[int, set[int]], nodes: set[int]) -> list[set[int]]:
+    """Connected components with two or more members of the graph restricted to `nodes`."""
+    components, unseen = [], set(nodes)
+    while unseen:
+        start = unseen.pop()
+        component, frontier = {start}, [start]
+        while frontier:
+            for neighbour in neighbours[frontier.pop()] & unseen:
+                unseen.discard(neighbour)
+                component.add(neighbour)
+                frontier.append(neighbour)
+        if len(component) > 1:
+            components.append(component)
+    return components
+
+
+def _removal(
+    member: int, kept: int, overlap: Overlap, ids: list[str], sketches: list[Sketch], params: DedupParams
+) -> Removal:
+    containment = _contained(member, kept, overlap)
+    shorter = sketches[member].key_length <= params.contained_length_ratio * sketches[kept].key_length
+    reason = CONTAINED if shorter and containment >= params.containment else NEAR_DUPLICATE
+    return Removal(ids[member], ids[kept], overlap.jaccard, containment, reason)
+
+
+def _near_misses(
+    overlaps: dict[tuple[int, int], Overlap], kept_of: dict[int, int], ids: list[str], params: DedupParams
+) -> list[NearMiss]:
+    """Verified pairs above a review level whose documents end in different clusters (kept apart)."""
+    misses = [
+        NearMiss(
+            ids[first], ids[second], overlap.jaccard, max(overlap.first_in_second, overlap.second_in_first)
+        )
+        for (first, second), overlap in overlaps.items()
+        if kept_of.get(first, first) != kept_of.get(second, second) and _worth_review(overlap, params)
+    ]
+    misses.sort(key=lambda miss: (-max(miss.jaccard, miss.containment), -miss.jaccard, miss.a, miss.b))
+    return misses[: params.max_near_misses]
+
+
+def _worth_review(overlap: Overlap, params: DedupParams) -> bool:
+    containment = max(overlap.first_in_second, overlap.second_in_first)
+    return overlap.jaccard >= params.review_jaccard or containment >= params.review_containment
