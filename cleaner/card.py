@@ -187,19 +187,34 @@ def _type_name(feature) -> str:
 
 
 def _duplicates_section(build: Build) -> str:
+    dedup = build.params.dedup
+    method = (
+        "## Deduplication\n\n"
+        "Drafts are compared on a key made of the cleaned text without whitespace, punctuation and masks, "
+        f"cut into character {dedup.ngram}-grams. MinHash ({dedup.num_perm} permutations, seed {dedup.seed}) "
+        "and LSH find candidates; every candidate is verified exactly on the shingle sets. A document is "
+        f"removed when its Jaccard similarity with the kept document is at least {dedup.threshold}, or when at "
+        f"least {dedup.containment} of its shingles are in the kept document (a truncated draft or excerpt). "
+        "The kept document of a cluster is the most complete: longest key, then fewest masks, then more "
+        "paragraphs, then smallest id.\n\n"
+        f"Pairs kept apart but with Jaccard >= {dedup.review_jaccard} or containment >= "
+        f"{dedup.review_containment} are listed as near misses in `manifest.json` ({len(build.near_misses)} "
+        "in this build) so a person can check the decision."
+    )
     if not build.duplicates:
         return (
-            "## Duplicates\n\nNo document was removed as a duplicate in this build, so the `duplicates` config is "
+            method
+            + "\n\nNo document was removed as a duplicate in this build, so the `duplicates` config is "
             "not declared (a config with no rows cannot be loaded)."
         )
     return (
-        "## Auditing duplicates\n\n"
-        f"{len(build.duplicates)} documents were removed as duplicates. Each is a row of the `duplicates` "
-        "config with its full text, edits, the id of the kept document (`duplicate_of`) and the similarity:\n\n"
+        method + f"\n\n{len(build.duplicates)} documents were removed as duplicates. Each is a row of the "
+        "`duplicates` config with its full text, edits, the id of the kept document (`duplicate_of`), the "
+        "similarity against it and the `reason`:\n\n"
         "```python\nfrom datasets import load_dataset\n"
         'removed = load_dataset("processed", "duplicates", split="train")\n```\n\n'
-        "`cleaner audit processed` summarises the clusters; `--html report.html` shows each removed "
-        "document beside the one kept."
+        "`cleaner audit processed` summarises the clusters and near misses; `--html report.html` shows each "
+        "removed document beside the one kept, differences highlighted."
     )
 
 

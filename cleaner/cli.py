@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from pathlib import Path
@@ -9,9 +10,12 @@ from pathlib import Path
 import click
 from tqdm import tqdm
 
+from cleaner.dedup import DedupParams
 from cleaner.documents import merge_edits
 from cleaner.pipeline import Params, build
 from cleaner.publish import write_output
+
+DEFAULT_DEDUP = DedupParams()
 
 
 def _default_num_proc() -> int:
@@ -39,15 +43,72 @@ def main() -> None:
 @click.option(
     "--check", is_flag=True, help="Rebuild with the parameters in OUTPUT/manifest.json and compare."
 )
-def build_command(inputs: tuple[Path, ...], output: Path, num_proc: int | None, check: bool) -> None:
-    """Build the dataset folder OUTPUT from the raw inputs."""
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0, 1),
+    default=DEFAULT_DEDUP.threshold,
+    show_default=True,
+    help="Jaccard at or above which two documents are duplicates.",
+)
+@click.option(
+    "--containment",
+    type=click.FloatRange(0, 1),
+    default=DEFAULT_DEDUP.containment,
+    show_default=True,
+    help="Share of a document's shingles found in a longer one at or above which it is a duplicate.",
+)
+@click.option(
+    "--ngram",
+    type=click.IntRange(min=1),
+    default=DEFAULT_DEDUP.ngram,
+    show_default=True,
+    help="Characters per shingle.",
+)
+@click.option(
+    "--num-perm",
+    type=click.IntRange(min=16),
+    default=DEFAULT_DEDUP.num_perm,
+    show_default=True,
+    help="MinHash permutations.",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=DEFAULT_DEDUP.seed,
+    show_default=True,
+    help="Seed of the MinHash permutations.",
+)
+@click.option(
+    "--review-jaccard",
+    type=click.FloatRange(0, 1),
+    default=DEFAULT_DEDUP.review_jaccard,
+    show_default=True,
+    help="Jaccard at or above which a pair kept apart is listed as a near miss.",
+)
+@click.option(
+    "--review-containment",
+    type=click.FloatRange(0, 1),
+    default=DEFAULT_DEDUP.review_containment,
+    show_default=True,
+    help="Containment at or above which a pair kept apart is listed as a near miss.",
+)
+def build_command(
+    inputs: tuple[Path, ...], output: Path, num_proc: int | None, check: bool, **dedup_options: float
+) -> None:
+    """Build the dataset folder OUTPUT from the raw inputs.
+
+    The dedup options are recorded in OUTPUT/manifest.json; `--check` rebuilds with the recorded ones.
+    """
     num_proc = num_proc or _default_num_proc()
     if check:
         _check(output, num_proc)
         return
     started = time.perf_counter()
     root = output.resolve().parent
-    params = Params(inputs=tuple(_relative_to(path, root) for path in inputs or (Path("raw"),)))
+    params = Params(
+        inputs=tuple(_relative_to(path, root) for path in inputs or (Path("raw"),)),
+        dedup=dataclasses.replace(DEFAULT_DEDUP, **dedup_options),
+    )
     with tqdm(desc="cleaning", unit="doc", disable=None) as bar:
         result = _run(lambda: build(params, root, num_proc=num_proc, progress=bar.update))
     write_output(result, output)

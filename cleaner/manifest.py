@@ -60,6 +60,11 @@ def render_manifest(build: Build) -> dict:
         "skipped": [dataclasses.asdict(p) for p in build.skipped],
         "rejected": [dataclasses.asdict(p) for p in build.rejected],
         "warnings": [dataclasses.asdict(p) for p in build.warnings],
+        # Pairs kept apart but similar enough for a person to check, most similar first.
+        "near_misses": [
+            {"a": m.a, "b": m.b, "jaccard": round(m.jaccard, 4), "containment": round(m.containment, 4)}
+            for m in build.near_misses
+        ],
         "counts": {
             "files": len(build.files),
             "files_skipped": len(build.skipped),
@@ -68,6 +73,7 @@ def render_manifest(build: Build) -> dict:
             "documents_rejected": sum(1 for p in build.rejected if p.id),
             "documents_removed_as_duplicates": len(build.duplicates),
             "documents_published": len(build.documents),
+            "near_misses": len(build.near_misses),
             **step_counts(build.documents + [d.document for d in build.duplicates]),
         },
     }

@@ -1,9 +1,10 @@
-"""The order of steps: ingest, clean, dedup. Publishing is `cleaner.publish`; the CLI wires them together."""
+"""The order of steps: ingest, clean, deduplicate. Publishing is `cleaner.publish`; the CLI wires them together."""
 
 from __future__ import annotations
 
 import dataclasses
 import os
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -16,6 +17,7 @@ from cleaner.clean.lines import LINE_STEPS
 from cleaner.clean.placeholders import count_masks, mask_placeholders, restore_censored
 from cleaner.clean.unicode import UNICODE_STEPS
 from cleaner.clean.years import YearEvidence, collect_year_evidence, repair_years
+from cleaner.dedup import DedupInput, DedupParams, NearMiss, Removal, find_duplicates
 from cleaner.documents import Document, Duplicate, Problem
 from cleaner.ingest import Corpus, InputFile, ingest
 
@@ -28,13 +30,14 @@ class Params:
     """
 
     inputs: tuple[str, ...] = ("raw",)
+    dedup: DedupParams = field(default_factory=DedupParams)
 
     def to_dict(self) -> dict:
-        return {"inputs": list(self.inputs)}
+        return {"inputs": list(self.inputs), "dedup": dataclasses.asdict(self.dedup)}
 
     @classmethod
     def from_dict(cls, values: dict) -> Params:
-        return cls(inputs=tuple(values["inputs"]))
+        return cls(inputs=tuple(values["inputs"]), dedup=DedupParams(**values.get("dedup", {})))
 
 
 @dataclass
@@ -46,6 +49,7 @@ class Build:
     skipped: list[Problem] = field(default_factory=list)
     rejected: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    near_misses: list[NearMiss] = field(default_factory=list)
     ingested: int = 0
 
 
@@ -54,10 +58,14 @@ def build(params: Params, root: Path, num_proc: int = 1, progress: Callable | No
     # Lexically: the output's parent, and so `root/../raw`, may not exist yet.
     inputs = [Path(os.path.normpath(root / path)) for path in params.inputs]
     corpus = clean_corpus(inputs, num_proc, progress)
+    found = find_duplicates([dedup_input(d) for d in corpus.documents], params.dedup, num_proc)
+    documents, duplicates = separate_duplicates(corpus.documents, found.removed)
     return Build(
         params=params,
         files=corpus.files,
-        documents=corpus.documents,
+        documents=documents,
+        duplicates=duplicates,
+        near_misses=found.near_misses,
         skipped=corpus.skipped,
         rejected=corpus.rejected,
         warnings=corpus.warnings,
@@ -119,6 +127,36 @@ def repair_document(document: Document, evidence: YearEvidence) -> Document:
         edits=document.edits + edits,
         placeholders=count_masks(text),
     )
+
+
+def dedup_input(document: Document) -> DedupInput:
+    return DedupInput(
+        id=document.id,
+        text=document.text,
+        masks=document.placeholders,
+        paragraphs=document.text.count("\n") + 1,
+    )
+
+
+def separate_duplicates(
+    documents: list[Document], removed: list[Removal]
+) -> tuple[list[Document], list[Duplicate]]:
+    """Split the removed documents off, each with its evidence; the kept ones list what they absorbed."""
+    removal_of = {r.id: r for r in removed}
+    absorbed = defaultdict(list)
+    for removal in removed:
+        absorbed[removal.duplicate_of].append(removal.id)
+    kept = [
+        dataclasses.replace(d, duplicate_ids=sorted(absorbed[d.id]))
+        for d in documents
+        if d.id not in removal_of
+    ]
+    duplicates = [
+        Duplicate(d, (r := removal_of[d.id]).duplicate_of, r.jaccard, r.containment, r.reason)
+        for d in documents
+        if d.id in removal_of
+    ]
+    return kept, duplicates
 
 
 def drop_empty(documents: list[Document]) -> tuple[list[Document], list[Problem]]:

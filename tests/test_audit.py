@@ -1,11 +1,8 @@
-"""`cleaner audit`: the duplicates report read back from a dataset written by the real publisher.
-
-`write_output` does not write near misses or dedup parameters yet, so `built` adds them to
-`manifest.json` the way the lead's manifest will hold them.
-"""
+"""`cleaner audit`: the duplicates report read back from a dataset written by the real publisher."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -15,6 +12,7 @@ import lxml.html
 import pytest
 
 from cleaner.audit import Piece, align, audit_summary, load_clusters, render_html
+from cleaner.dedup import DedupParams, NearMiss
 from cleaner.documents import Document, Duplicate
 from cleaner.pipeline import Build, Params
 from cleaner.publish import write_output
@@ -37,25 +35,15 @@ POLICY_ID = "000_9f435189388a1e93"
 
 HOSTILE_SCRIPT = "<script>document.title='pwned'</script>"
 HOSTILE_TITLE = HOSTILE_SCRIPT + '"><img src=x onerror="document.title=\'pwned\'">'
-DEDUP_PARAMETERS = {
-    "threshold": 0.7,
-    "containment": 0.9,
-    "ngram": 5,
-    "num_perm": 128,
-    "seed": 42,
-    "review_jaccard": 0.15,
-    "review_containment": 0.3,
-}
 NEAR_MISS = {"a": POLICY_ID, "b": SPEECH_ID, "jaccard": 0.213, "containment": 0.341}
 
 
-def write_dataset(
-    folder: Path,
-    duplicates: list[Duplicate],
-    near_misses: list[dict] | None = None,
-    dedup: dict | None = None,
-) -> Path:
-    """Publish the speech and the policy with `duplicates`, then record what the manifest does not yet."""
+def write_dataset(folder: Path, duplicates: list[Duplicate], near_misses: list[dict] | None = None) -> Path:
+    """Publish the speech and the policy with `duplicates` through the real publisher.
+
+    `near_misses=None` stands for an older build whose manifest recorded neither near misses nor the dedup
+    parameters: those keys are removed from the manifest written.
+    """
     speech = Document(id=SPEECH_ID, text=SPEECH, source_file="004_69a075c59e7323d5.txt", title=SPEECH_TITLE)
     speech.duplicate_ids = [d.document.id for d in duplicates]
     policy = Document(
@@ -64,14 +52,16 @@ def write_dataset(
         source_file="000_9f435189388a1e93.txt",
         title="关于进一步加强党管人才工作的意见（2012年）",
     )
-    write_output(Build(params=Params(), files=[], documents=[policy, speech], duplicates=duplicates), folder)
-    manifest_path = folder / "manifest.json"
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    if near_misses is not None:
-        manifest["near_misses"] = near_misses
-    if dedup is not None:
-        manifest["parameters"]["dedup"] = dedup
-    manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+    misses = [NearMiss(**m) for m in near_misses or []]
+    build = Build(
+        params=Params(), files=[], documents=[policy, speech], duplicates=duplicates, near_misses=misses
+    )
+    write_output(build, folder)
+    if near_misses is None:
+        manifest_path = folder / "manifest.json"
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        del manifest["near_misses"], manifest["parameters"]["dedup"]
+        manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     return folder
 
 
@@ -96,9 +86,7 @@ def built(tmp_path_factory) -> Path:
             document=excerpt, duplicate_of=SPEECH_ID, jaccard=0.301, containment=0.97, reason="contained"
         ),
     ]
-    return write_dataset(
-        tmp_path_factory.mktemp("audit") / "processed", duplicates, [NEAR_MISS], DEDUP_PARAMETERS
-    )
+    return write_dataset(tmp_path_factory.mktemp("audit") / "processed", duplicates, [NEAR_MISS])
 
 
 @pytest.fixture(scope="module")
@@ -115,7 +103,7 @@ def test_clusters_group_removed_documents_under_the_kept_one(built):
     ]
     assert audit.removed_count == 2
     assert audit.near_misses == [NEAR_MISS]
-    assert audit.parameters == DEDUP_PARAMETERS
+    assert audit.parameters == dataclasses.asdict(DedupParams())
 
 
 def test_a_removed_document_whose_kept_one_is_not_published_is_an_error(tmp_path):
@@ -156,7 +144,7 @@ def test_build_without_duplicates_or_recorded_near_misses_says_so(tmp_path):
 
 
 def test_empty_near_miss_list_is_not_a_missing_one(tmp_path):
-    folder = write_dataset(tmp_path / "processed", [], near_misses=[], dedup=DEDUP_PARAMETERS)
+    folder = write_dataset(tmp_path / "processed", [], near_misses=[])
     assert "near misses: none (no pair kept apart reached the review levels)" in audit_summary(folder)
 
 

@@ -141,3 +141,21 @@ def test_cleaning_clean_text_changes_nothing(docs):
         )
         assert (again.text, again.title) == (doc.text, doc.title), doc.id
         assert [e for e in again.edits if e.field in ("text", "title")] == [], doc.id
+
+
+def test_three_drafts_of_004_become_one(result):
+    drafts = {f"004_69a075c59e7323d5#{k}" for k in (2, 3, 4)}
+    kept = [d for d in result.documents if d.id in drafts]
+    assert len(kept) == 1
+    removed = {d.document.id: d for d in result.duplicates}
+    assert set(removed) == drafts - {kept[0].id}
+    assert all(d.duplicate_of == kept[0].id for d in removed.values())
+    assert removed["004_69a075c59e7323d5#4"].reason == "contained"
+    assert kept[0].duplicate_ids == sorted(removed)
+    assert len(result.documents) == 10
+
+
+def test_central_opinion_and_dongguan_plan_are_a_near_miss(result):
+    pairs = {(m.a, m.b): m for m in result.near_misses}
+    miss = pairs[("000_9f435189388a1e93", "001_f679da4d0439741e")]
+    assert 0.15 <= miss.jaccard < 0.7 and 0.3 <= miss.containment < 0.9
