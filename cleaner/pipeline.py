@@ -18,7 +18,7 @@ from cleaner.clean.placeholders import count_masks, mask_placeholders, restore_c
 from cleaner.clean.unicode import UNICODE_STEPS
 from cleaner.clean.years import YearEvidence, collect_year_evidence, repair_years
 from cleaner.dedup import DedupInput, DedupParams, NearMiss, Removal, find_duplicates
-from cleaner.documents import Document, Duplicate, Problem
+from cleaner.documents import Document, Duplicate, Problem, merge_edits
 from cleaner.ingest import Corpus, InputFile, ingest
 
 
@@ -95,7 +95,9 @@ def clean_document(document: Document, recurring: frozenset[str] = frozenset()) 
     document = apply_text_steps(document, UNICODE_STEPS)
     document = remove_furniture(document, recurring)
     document = apply_text_steps(document, LINE_STEPS)
-    return apply_text_steps(document, (restore_censored, mask_placeholders))
+    document = apply_text_steps(document, (restore_censored, mask_placeholders))
+    # Fold repeated edits here, in the worker, rather than ship thousands of one-character edits back.
+    return dataclasses.replace(document, edits=merge_edits(document.edits))
 
 
 def remove_furniture(document: Document, recurring: frozenset[str]) -> Document:
