@@ -7,13 +7,22 @@ the break (and enough length that a line still counts as long).
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
+import jieba
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner.clean.lines import LINE_STEPS, normalize_paragraphs, rejoin_hard_wraps, remove_stray_spaces
+from cleaner.clean.lines import (
+    _HAN,
+    LINE_STEPS,
+    _word_across,
+    normalize_paragraphs,
+    rejoin_hard_wraps,
+    remove_stray_spaces,
+)
 from cleaner.documents import Edit
 
 RAW = Path(__file__).resolve().parent.parent / "raw"
@@ -402,6 +411,11 @@ def test_a_news_dateline_keeps_its_space():
     assert remove_stray_spaces(line) == (line, [])
 
 
+def test_a_news_agency_dateline_keeps_its_space():
+    line = "本报讯 记者从市人才办获悉，今年全市共引进各类人才一万余人。"
+    assert remove_stray_spaces(line) == (line, [])
+
+
 def test_a_label_after_a_cut_keeps_its_space():
     # 002 line 203: two paragraphs run together at a speaker label
     line = "运用新理念、新体制、新办 记者：在推进人才发展规划深入落实方面，还将采取哪些措施？"
@@ -503,3 +517,62 @@ def test_the_composite_leaves_one_paragraph_per_line(text):
     assert "\r" not in out and "  " not in out
     if out:
         assert all(line and line == line.strip() for line in out.split("\n"))
+
+
+# --- the word across a break: jieba's token, found without cutting the whole window ---------------------
+
+
+def token_across(left: str, right: str) -> str | None:
+    """The definition `_word_across` must meet: the Chinese token of jieba's cut that crosses the boundary."""
+    if not left or not right:
+        return None
+    position = 0
+    for word in jieba.lcut(left + right, HMM=False):
+        end = position + len(word)
+        if position < len(left) < end:
+            return word if _HAN.search(word) else None
+        position = end
+    return None
+
+
+def seed_windows(context: int = 6, every: int = 11) -> list[tuple[str, str]]:
+    """The windows the steps look at in the seeds: every break, every space, and a cut every few characters."""
+    windows = []
+    for path in sorted(RAW.glob("*.txt")):
+        lines = normalize_paragraphs(raw_after_earlier_steps(path.name))[0].split("\n")
+        views = ["".join(line.split()) for line in lines]
+        windows += [(a[-context:], b[:context]) for a, b in pairwise(views)]
+        for line in lines:
+            runs = line.split(" ")
+            windows += [(a[-context:], b[:context]) for a, b in pairwise(runs)]
+        text = "".join(views)
+        windows += [
+            (text[max(0, i - context) : i], text[i : i + context]) for i in range(1, len(text), every)
+        ]
+    return windows
+
+
+def test_the_word_across_every_seed_break_and_space_is_jiebas():
+    windows = seed_windows()
+    found = [(left, right, token_across(left, right)) for left, right in windows]
+    assert [_word_across(left, right) for left, right, _ in found] == [word for _, _, word in found]
+    assert len(found) > 5000 and sum(word is not None for _, _, word in found) > 1000
+
+
+# Chinese that jieba cuts as words, Chinese it splits into single characters (`㐀` extension A, `〇`,
+# `鿖` past its range), and what it glues to Chinese or to each other (`A股`, `3.5%`, `-`).
+WINDOW_TEXT = st.text(
+    st.sampled_from(
+        list("全市人才工作会议后普查明显存在最大限度国宏大重视单一结构管理俄罗斯计划统筹推进目录年号次股")
+        + list("，。、：“”（）")
+        + list("0123456789ABab.%-+#&_")
+        + ["㐀", "〇", "鿖", "豈", " ", "\r", "\n", "\t"]
+    ),
+    max_size=6,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(WINDOW_TEXT, WINDOW_TEXT)
+def test_the_word_across_any_break_is_jiebas(left, right):
+    assert _word_across(left, right) == token_across(left, right)
