@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -8,7 +9,23 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner.clean.furniture import find_recurring_lines, strip_furniture
+from cleaner.clean.furniture import (
+    _COPYRIGHT_HINT,
+    _COPYRIGHT_MARK,
+    _COPYRIGHT_WORDS,
+    _EDITOR_KEY,
+    _EDITOR_PAIR,
+    _PHOTO_CREDIT,
+    _PHOTO_HINT,
+    _REPRINT_NOTICE,
+    _VOCAB,
+    _VOCAB_SHAPE,
+    _strip_buttons,
+    _vocab_rule,
+    _vocab_tokens,
+    find_recurring_lines,
+    strip_furniture,
+)
 
 RAW = Path(__file__).resolve().parent.parent / "raw"
 SEED_001 = (RAW / "001_f679da4d0439741e.txt").read_text(encoding="utf-8")
@@ -531,6 +548,90 @@ def test_recurring_lines_are_removed_in_header_and_footer_only():
     cleaned, _, edits = strip_furniture(text, recurring)
     assert cleaned == f"{PROSE}\n本站信息仅供参考\n{PROSE}\n国务院"
     assert [e.rule for e in edits] == ["recurring_line", "recurring_line"]
+
+
+# --- quick checks: most lines skip a rule on one character test, which must never skip furniture -------
+
+# Notices whose only evidence is spaced out or in an unusual case, so a quick check that missed them shows.
+ODD_FURNITURE = [
+    ("人 民 网 版 权 所 有", "copyright"),
+    ("某某网 ALL RIGHTS RESERVED", "copyright"),
+    ("COPYRıGHT 2019 某某网", "copyright"),
+    ("未 经 许 可 不 得 转 载", "copyright"),
+    ("张家港市容 ıC photo", "photo_credit"),
+    ("张家港市容 İC PHOTO", "photo_credit"),
+    ("张家港市容 Getty Images", "photo_credit"),
+    ("新华社发", "photo_credit"),
+    ("编辑【打印本页】：张三", "editor_line"),
+    ("ENGLISH | 首页 | RSS", "nav_bar"),
+    ("【打印本页】 【关闭窗口】", "print_close"),
+]
+
+
+@pytest.mark.parametrize(("line", "rule"), ODD_FURNITURE)
+def test_odd_furniture_holds_in_the_middle(line, rule):
+    cleaned, _, edits = strip_furniture(f"{PROSE}\n{line}\n{PROSE}")
+    assert cleaned == f"{PROSE}\n{PROSE}"
+    assert [e.rule for e in edits if e.field == "text"] == [rule]
+
+
+def test_quick_checks_know_every_case_of_their_letters():
+    # `copyright`, `all rights reserved`, `CFP`, `IC photo` and `Getty` are matched ignoring case, and
+    # characters beyond ASCII can match their first letters that way (`ı` and `İ` match `i`)
+    every_char = "".join(map(chr, range(sys.maxunicode + 1)))
+    for letters, hint in (("[ca]", _COPYRIGHT_HINT), ("[cig]", _PHOTO_HINT)):
+        cased = "".join(re.findall(letters, every_char, re.I))
+        assert cased and hint.sub("", cased) == "", cased
+
+
+def lines_of(words: str, *pieces: str) -> st.SearchStrategy[str]:
+    """Lines made of these words and pieces, in any case, spaced out or not, with a little noise."""
+    piece = st.sampled_from([*words.split(), *pieces])
+    parts = st.lists(st.one_of(piece, piece.map(str.upper), st.text(max_size=2)), max_size=8)
+    return st.tuples(parts, st.sampled_from(["", " ", "　"])).map(lambda p: p[1].join(p[0]))
+
+
+# characters that change under case rules, or match another one ignoring case
+ODD_CASES = " ı İ ſ K Σ"
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    lines_of(
+        "版权所有 版权归 版 权 copyright all rights reserved © 未经 许可 同意 转载 转载请注明 如有侵权 请联系删除"
+        " 人民网" + ODD_CASES
+    )
+)
+def test_copyright_quick_check_passes_every_notice(s):
+    packed = "".join(s.split())
+    if _COPYRIGHT_MARK.search(s) or _COPYRIGHT_WORDS.search(packed) or _REPRINT_NOTICE.search(packed):
+        assert _COPYRIGHT_HINT.search(s)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    lines_of(
+        "CFP IC photo 视觉中国 东方IC 图虫创意 Getty Images 新华社发 资料图片 供图 摄 图片来源 摄影 图"
+        " 张三 （ ） ( ) ： / 拍" + ODD_CASES
+    )
+)
+def test_photo_quick_check_passes_every_credit(s):
+    if _PHOTO_CREDIT.search(s):
+        assert _PHOTO_HINT.search(s)
+
+
+@settings(max_examples=200, deadline=None)
+@given(lines_of("责任编辑 编辑 编 辑 责编 审核 校对 一审 ： : 【打印】 【我要纠错】 【张三】 张三 、 |"))
+def test_editor_quick_check_passes_every_credit(s):
+    if _EDITOR_PAIR.search(_strip_buttons(s)):
+        assert (":" in s or "：" in s) and _EDITOR_KEY.search(s)
+
+
+@settings(max_examples=200, deadline=None)
+@given(lines_of("| 【 】 > · 。 的" + ODD_CASES, *_VOCAB))
+def test_furniture_words_quick_check_passes_every_bar(s):
+    if _vocab_rule(_vocab_tokens(s)):
+        assert _VOCAB_SHAPE.fullmatch(s.lower())
 
 
 # --- properties -----------------------------------------------------------------------------------

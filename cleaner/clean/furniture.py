@@ -127,8 +127,12 @@ _VOCAB: dict[str, str] = {
     for word in words.split()
 }
 # Furniture words are read between separators and brackets: `【打印本页】【关闭窗口】`, `首页 | English`
-_VOCAB_SPLIT = re.compile(
-    r"[\s|｜丨│┊•·▪>＞»›→/／\\【】\[\]()（）<>《》:：,，、;；—\-_=+*#~!！?？。.…\"“”'‘’]+"
+_VOCAB_SEPARATORS = r"\s|｜丨│┊•·▪>＞»›→/／\\【】\[\]()（）<>《》:：,，、;；—\-_=+*#~!！?？。.…\"“”'‘’"
+_VOCAB_SPLIT = re.compile(f"[{_VOCAB_SEPARATORS}]+")
+# A line of furniture words has, once lower-cased, only their characters and separators: `【打印本页】`.
+# Most lines fail this at their first characters, before any word is looked up.
+_VOCAB_SHAPE = re.compile(
+    f"[{_VOCAB_SEPARATORS}{re.escape(''.join(sorted({char for word in _VOCAB for char in word})))}]*"
 )
 # and between scripts: `首页English` -> `首页`, `English`
 _SCRIPT_RUN = re.compile(rf"[{_CJK}]+|[A-Za-z0-9]+|[^{_CJK}A-Za-z0-9]")
@@ -145,6 +149,10 @@ _COPYRIGHT_WORDS = re.compile(r"版权所有|版权归")
 _REPRINT_NOTICE = re.compile(
     r"未经.{0,12}(?:许可|授权|同意).{0,12}(?:转载|复制|镜像|使用)|转载请注明|如有侵权|请联系删除"
 )
+# Every notice above has one of these characters, spaced out or not: `版 权 所 有` has `版`, `未经…许可`
+# has `未`, `copyright` its `c` and `all rights reserved` its `a`, which no other character matches
+# case-insensitively.
+_COPYRIGHT_HINT = re.compile(r"[©版未转侵删cCaA]")
 # `粤ICP备15113773号`, `京ICP证030173号-1`, `京公网安备11010202000001号`, `网站标识码bm01000001`
 _REGISTRATION = re.compile(
     r"ICP\s*[备证]\s*[A-Za-z]*\d[\dA-Za-z\-]*\s*号?(?:\s*-\s*\d+)?|公网安备\s*\d+\s*号?"
@@ -178,6 +186,8 @@ _EDITOR_KEYS = (
 )
 # `编辑:管理员`, `（责任编辑：张三）`, `编辑：张三 审核：李四`
 _EDITOR_PAIR = re.compile(rf"(?:{_EDITOR_KEYS})\s*[:：]\s*[^\s:：，。；,;【】\[\]()（）]{{0,20}}")
+# `审核` in `编辑：张三 审核：李四`: a line without a key has no credit
+_EDITOR_KEY = re.compile(_EDITOR_KEYS)
 _PAIR_FILLER = " /|｜、,，;；()（）【】[]"
 # `张家港市容 CFP`, `新华社记者 李学仁 摄`, `（本报记者 张三摄）`, `图片来源：视觉中国`
 _PHOTO_CREDIT = re.compile(
@@ -187,6 +197,9 @@ _PHOTO_CREDIT = re.compile(
     r"|^(?:图片来源|图片提供|图源|摄影|图)\s*[:：/／]",
     re.I,
 )
+# Every photo credit above has one of these characters: `摄`, `供图`, `视觉中国`, `新华社发`, and the
+# first letter of `CFP`, `IC photo` or `Getty Images` in any case (`ı` and `İ` match `i` case-insensitively).
+_PHOTO_HINT = re.compile(r"[摄图觉华cCiIıİgG]")
 
 # --- header and footer rules -----------------------------------------------------------------------
 
@@ -399,7 +412,8 @@ def strip_furniture(
     # makes the step idempotent.
     hits: dict[int, _Hit] = {}
     alive = list(range(len(lines)))
-    while found := _classify([stripped[i] for i in alive], recurring, limits):
+    verdicts = _LineVerdicts(recurring, limits)
+    while found := _classify([stripped[i] for i in alive], verdicts):
         hits.update({alive[k]: hit for k, hit in found.items()})
         alive = [i for k, i in enumerate(alive) if k not in found]
     if not hits:
@@ -411,16 +425,47 @@ def strip_furniture(
     return "\n".join(lines[i] for i in alive), metadata, edits + found_edits
 
 
-def _classify(stripped: list[str], recurring: frozenset[str], limits: _Limits) -> dict[int, _Hit]:
+class _LineVerdicts:
+    """What the rules say about a line on its own, worked out once per distinct line of a page.
+
+    The page is classified again after every removal, and the lines that stay are the same strings, so
+    the later passes only redo the rules that read neighbouring lines.
+    """
+
+    def __init__(self, recurring: frozenset[str], limits: _Limits) -> None:
+        self.recurring = recurring
+        self.limits = limits
+        self._anywhere: dict[str, _Hit | None] = {}
+        self._prose: dict[str, bool] = {}
+        self._zone: dict[tuple[str, bool], _Hit | None] = {}
+
+    def anywhere(self, s: str) -> _Hit | None:
+        if s not in self._anywhere:
+            self._anywhere[s] = _first_hit(_ANYWHERE_RULES, s, self.limits)
+        return self._anywhere[s]
+
+    def prose(self, s: str) -> bool:
+        if s not in self._prose:
+            self._prose[s] = _is_prose(s, self.limits)
+        return self._prose[s]
+
+    def zone(self, s: str, top: bool) -> _Hit | None:
+        if (s, top) not in self._zone:
+            self._zone[s, top] = _zone_hit(s, top, self.recurring, self.limits)
+        return self._zone[s, top]
+
+
+def _classify(stripped: list[str], verdicts: _LineVerdicts) -> dict[int, _Hit]:
     """One look at the page: the furniture lines by index, with why and what they say."""
+    limits = verdicts.limits
     hits: dict[int, _Hit] = {}
     for i, s in enumerate(stripped):
-        hit = s and _first_hit(_ANYWHERE_RULES, s, limits)
+        hit = s and verdicts.anywhere(s)
         if hit:
             hits[i] = hit
     hits.update(_metadata_blocks(stripped, hits, limits))
 
-    prose = [i for i, s in enumerate(stripped) if i not in hits and _is_prose(s, limits)]
+    prose = [i for i, s in enumerate(stripped) if i not in hits and verdicts.prose(s)]
     first, last = (prose[0], prose[-1]) if prose else (len(stripped), -1)
 
     def in_zone(i: int) -> bool:
@@ -428,7 +473,7 @@ def _classify(stripped: list[str], recurring: frozenset[str], limits: _Limits) -
 
     for i, s in enumerate(stripped):
         if s and i not in hits and in_zone(i):
-            hit = _zone_hit(s, i < first, recurring, limits)
+            hit = verdicts.zone(s, i < first)
             if hit:
                 hits[i] = hit
     hits.update(_paper_names(stripped, hits))
@@ -460,11 +505,12 @@ def find_recurring_lines(
             {
                 key
                 for key in (" ".join(line.split()) for line in text.split("\n"))
-                if key and len(key) <= max_length and not _is_protected(key)
+                if key and len(key) <= max_length
             }
         )
     needed = max(min_documents, math.ceil(min_share * len(texts)))
-    return frozenset(key for key, n in counts.items() if n >= needed)
+    # judged on the few lines that recur, not on every line of the corpus
+    return frozenset(key for key, n in counts.items() if n >= needed and not _is_protected(key))
 
 
 # --- line predicates ---------------------------------------------------------------------------------
@@ -528,6 +574,11 @@ def _vocab_tokens(s: str) -> list[str]:
     return tokens
 
 
+def _words_rule(s: str) -> str | None:
+    """The rule for a line made only of furniture words: `【打印本页】【关闭窗口】` -> print_close."""
+    return _vocab_rule(_vocab_tokens(s)) if _VOCAB_SHAPE.fullmatch(s.lower()) else None
+
+
 def _vocab_rule(tokens: list[str]) -> str | None:
     """The rule for a line made only of furniture words (at least one of two characters or more)."""
     words = [t for t in tokens if len(t) >= 2]
@@ -538,7 +589,7 @@ def _vocab_rule(tokens: list[str]) -> str | None:
 
 def _strip_buttons(s: str) -> str:
     """Drop bracketed buttons (`【我要纠错】`, `【字体：大 中 小】`) so the rest of the line can be read."""
-    return _BRACKET_GROUP.sub(lambda m: " " if _vocab_rule(_vocab_tokens(m.group(1))) else m.group(0), s)
+    return _BRACKET_GROUP.sub(lambda m: " " if _words_rule(m.group(1)) else m.group(0), s)
 
 
 def _site_name(s: str) -> str | None:
@@ -551,11 +602,7 @@ def _site_name(s: str) -> str | None:
         chunk = chunk.strip(".-_·")
         if len(chunk) < 2:
             continue
-        if (
-            _CJK_CHAR.search(chunk)
-            and not _vocab_rule(_vocab_tokens(chunk))
-            and not _SITE_INFO.match(chunk + "：")
-        ):
+        if _CJK_CHAR.search(chunk) and not _words_rule(chunk) and not _SITE_INFO.match(chunk + "："):
             return chunk
         if _DOMAIN.fullmatch(chunk):
             return chunk
@@ -587,14 +634,14 @@ def _first_hit(
 
 
 def _copyright(s: str, limits: _Limits) -> _Hit | None:
+    if len(s) > limits.max_furniture_chars or not _COPYRIGHT_HINT.search(s):
+        return None
     # spaced-out notices are common: `人 民 网 股 份 有 限 公 司 版 权 所 有 ，未 经 书 面 授 权 禁 止 使 用`
     packed = "".join(s.split())
     marked = _COPYRIGHT_MARK.search(s) or (
         _COPYRIGHT_WORDS.search(packed) and len(packed) <= 60 and "。" not in packed[:-1]
     )
-    if len(s) > limits.max_furniture_chars or not (
-        marked or (_REPRINT_NOTICE.search(packed) and len(packed) <= 80)
-    ):
+    if not (marked or (_REPRINT_NOTICE.search(packed) and len(packed) <= 80)):
         return None
     name = (
         _site_name(s if _COPYRIGHT_MARK.search(s) or _COPYRIGHT_WORDS.search(s) else packed)
@@ -605,8 +652,10 @@ def _copyright(s: str, limits: _Limits) -> _Hit | None:
 
 
 def _registration(s: str, limits: _Limits) -> _Hit | None:
+    if len(s) > limits.max_furniture_chars or "。" in s:
+        return None
     match = _REGISTRATION.search(s)
-    if not match or len(s) > limits.max_furniture_chars or "。" in s:
+    if not match:
         return None
     name = _site_name(s)
     return _Hit("icp", f"registration number {match.group(0)}", (("source", name, _PAGE),) if name else ())
@@ -629,6 +678,9 @@ def _prev_next(s: str, limits: _Limits) -> _Hit | None:
 
 
 def _editor_line(s: str, limits: _Limits) -> _Hit | None:
+    # a credit has a key and a colon, and buttons taken out of the line only leave spaces behind
+    if not (":" in s or "：" in s) or not _EDITOR_KEY.search(s):
+        return None
     rest = _strip_buttons(s)
     position, pairs = 0, 0
     for match in _EDITOR_PAIR.finditer(rest):
@@ -641,11 +693,14 @@ def _editor_line(s: str, limits: _Limits) -> _Hit | None:
 
 
 def _photo_credit(s: str, limits: _Limits) -> _Hit | None:
-    return _Hit("photo_credit", "photo credit") if len(s) <= 120 and _PHOTO_CREDIT.search(s) else None
+    found = len(s) <= 120 and _PHOTO_HINT.search(s) and _PHOTO_CREDIT.search(s)
+    return _Hit("photo_credit", "photo credit") if found else None
 
 
 def _button_bar(s: str, limits: _Limits) -> _Hit | None:
     """Two or more furniture words and nothing else: `【打印本页】【关闭窗口】`, `首页English`."""
+    if not _VOCAB_SHAPE.fullmatch(s.lower()):
+        return None
     tokens = _vocab_tokens(s)
     rule = len(tokens) >= 2 and _vocab_rule(tokens)
     return _Hit(rule, "only furniture words: " + " ".join(tokens)) if rule else None
@@ -775,7 +830,7 @@ def _link_bar(s: str, limits: _Limits) -> _Hit | None:
 
 def _single_word(s: str, limits: _Limits) -> _Hit | None:
     """One furniture word alone on its line: `English`, `返回顶部`, `报 纸`, `人民网首页`."""
-    rule = _vocab_rule(_vocab_tokens(s)) or (_HOME_LINK.fullmatch(s) and "nav_bar")
+    rule = _words_rule(s) or (_HOME_LINK.fullmatch(s) and "nav_bar")
     return _Hit(rule, "furniture word") if rule else None
 
 
@@ -863,6 +918,9 @@ def _metadata_blocks(stripped: list[str], hits: dict[int, _Hit], limits: _Limits
 
     i = next_line(0)
     while i < n:
+        if not _meta_pairs(stripped[i]):
+            i = next_line(i + 1)
+            continue
         block: list[tuple[int, list[tuple[str, str]]]] = []
         title = ""
         j = i
@@ -998,8 +1056,8 @@ def _nav_runs(
     for i, s in enumerate(stripped):
         if i in hits:
             continue
-        match = _BULLET_ITEM.match(s)
-        if in_zone(i) and match and len("".join(match["item"].split())) <= limits.max_nav_item_chars:
+        match = in_zone(i) and _BULLET_ITEM.match(s)
+        if match and len("".join(match["item"].split())) <= limits.max_nav_item_chars:
             run.append(i)
             continue
         close(run)
