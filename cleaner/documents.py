@@ -51,8 +51,20 @@ class Document:
     duplicate_ids: list[str] = field(default_factory=list)
 
     def to_row(self) -> dict:
-        row = dataclasses.asdict(self)
-        row["edits"] = [dataclasses.asdict(e) for e in merge_edits(self.edits)]
+        # Shallow on purpose: `dataclasses.asdict` deep-copies every string and was most of publishing's time.
+        row = {name: getattr(self, name) for name in _DOCUMENT_COLUMNS}
+        row["edits"] = [
+            {
+                "step": e.step,
+                "rule": e.rule,
+                "field": e.field,
+                "before": e.before,
+                "after": e.after,
+                "note": e.note,
+                "count": e.count,
+            }
+            for e in merge_edits(self.edits)
+        ]
         return row
 
     @classmethod
@@ -61,6 +73,9 @@ class Document:
         values = {k: v for k, v in row.items() if k in names}
         values["edits"] = [Edit(**e) for e in values.get("edits") or []]
         return cls(**values)
+
+
+_DOCUMENT_COLUMNS = tuple(f.name for f in dataclasses.fields(Document))
 
 
 @dataclass
@@ -97,10 +112,16 @@ class Problem:
 
 def merge_edits(edits: list[Edit]) -> list[Edit]:
     """Fold identical edits into one with their summed `count`, keeping first-seen order."""
-    totals: Counter[Edit] = Counter()
+    first: dict[tuple, Edit] = {}
+    totals: Counter[tuple] = Counter()
     for edit in edits:
-        totals[dataclasses.replace(edit, count=1)] += edit.count
-    return [dataclasses.replace(edit, count=n) for edit, n in totals.items()]
+        key = (edit.step, edit.rule, edit.field, edit.before, edit.after, edit.note)
+        first.setdefault(key, edit)
+        totals[key] += edit.count
+    return [
+        edit if edit.count == totals[key] else dataclasses.replace(edit, count=totals[key])
+        for key, edit in first.items()
+    ]
 
 
 _string = datasets.Value("string")
