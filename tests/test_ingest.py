@@ -248,3 +248,25 @@ def test_part_before_first_heading_and_leading_space(tmp_path):
         ("c#2", 2, "甲文"),
         ("c#3", 3, "乙文"),
     ]
+
+
+GOV_PAGE = Path(__file__).resolve().parent / "pages" / "gov_layout_tables.html"
+
+
+def test_layout_tables_do_not_glue_the_body_to_furniture():
+    [doc] = ingest([GOV_PAGE]).documents
+    lines = doc.text.splitlines()
+    assert doc.title == "国务院关于优化建设工程防雷许可的决定"  # "_政府信息公开专栏" is the site's name
+    assert "各省、自治区、直辖市人民政府，国务院各部委、各直属机构：" in lines
+    assert lines[-2:] == ["国务院", "2016年6月24日"]
+    assert "发文字号：国发〔2016〕39号" in lines  # the metadata table, one key：value per line
+    assert not any("|" in line or "首页" in line or "ICP" in line for line in lines)
+
+
+def test_data_tables_stay_tables(tmp_path):
+    html = (
+        f"<html><body><article><p>{PARAGRAPH}</p><table><tr><th>指标</th><th>2008年</th><th>2015年</th></tr>"
+        f"<tr><td>人才资源总量</td><td>11385</td><td>15625</td></tr></table><p>{PARAGRAPH}</p></article></body></html>"
+    )
+    [doc] = ingest([write(tmp_path, "data.html", html.encode())]).documents
+    assert "人才资源总量" in doc.text and "11385" in doc.text

@@ -159,3 +159,19 @@ def test_central_opinion_and_dongguan_plan_are_a_near_miss(result):
     pairs = {(m.a, m.b): m for m in result.near_misses}
     miss = pairs[("000_9f435189388a1e93", "001_f679da4d0439741e")]
     assert 0.15 <= miss.jaccard < 0.7 and 0.3 <= miss.containment < 0.9
+
+
+def test_gov_page_metadata_block_becomes_columns():
+    from cleaner.pipeline import clean_corpus
+
+    [doc] = clean_corpus([REPO / "tests" / "pages" / "gov_layout_tables.html"]).documents
+    assert (doc.title, doc.publisher, doc.date, doc.doc_number) == (
+        "国务院关于优化建设工程防雷许可的决定",
+        "国务院",
+        "2016-06-24",
+        "国发〔2016〕39号",
+    )
+    assert "城乡建设" in doc.tags
+    lines = doc.text.splitlines()
+    assert lines[0] == "国发〔2016〕39号" and lines[-2:] == ["国务院", "2016年6月24日"]
+    assert not any(key in doc.text for key in ("索引号", "发文机关", "成文日期", "主题词"))
