@@ -169,3 +169,36 @@ def test_publish_dry_run_rejects_a_bad_card(workdir, tmp_path):
     result = CliRunner().invoke(main, ["publish", str(folder), "--repo-id", "not a repo id", "--dry-run"])
     assert result.exit_code == 1
     assert "not of the form ORG/NAME" in result.output and "not valid YAML" in result.output
+
+
+def test_audit_of_the_seed_build(workdir, tmp_path):
+    result = run("audit", str(workdir / "processed"), "--html", str(tmp_path / "report.html"))
+    assert result.exit_code == 0, result.output
+    assert "kept 004_69a075c59e7323d5#3" in result.output
+    assert "removed 004_69a075c59e7323d5#4" in result.output and "contained" in result.output
+    assert "000_9f435189388a1e93  001_f679da4d0439741e" in result.output  # the near miss
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "004_69a075c59e7323d5#2" in page and "<script" not in page
+
+
+def test_build_options_are_recorded_and_checked(workdir, tmp_path):
+    shutil.copytree(workdir / "raw", tmp_path / "raw")
+    output = tmp_path / "processed"
+    result = run(
+        "build",
+        "--input",
+        str(tmp_path / "raw"),
+        "--output",
+        str(output),
+        "--threshold",
+        "0.95",
+        "--ngram",
+        "6",
+    )
+    assert result.exit_code == 0, result.output
+    dedup = read_manifest(output)["parameters"]["dedup"]
+    assert (dedup["threshold"], dedup["ngram"]) == (0.95, 6)
+    assert "Jaccard similarity with the kept document is at least 0.95" in (output / "README.md").read_text(
+        "utf-8"
+    )
+    assert run("build", "--output", str(output), "--check", "--num-proc", "1").exit_code == 0
