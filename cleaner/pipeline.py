@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from multiprocessing import get_context
@@ -80,19 +80,22 @@ def clean_corpus(inputs: list[Path], num_proc: int = 1, progress: Callable | Non
     evidence (a title's valid range seen in another file). Each is a map + reduce between per-document passes.
     """
     corpus = ingest(inputs)
-    recurring = find_recurring_lines([d.text for d in corpus.documents])
-    documents = parallel_map(
-        partial(clean_document, recurring=recurring), corpus.documents, num_proc, progress
-    )
+    documents = parallel_map(normalize_unicode, corpus.documents, num_proc, progress)
+    recurring = find_recurring_lines([d.text for d in documents])
+    documents = parallel_map(partial(clean_document, recurring=recurring), documents, num_proc)
     evidence = gather_year_evidence(documents)
     documents = parallel_map(partial(repair_document, evidence=evidence), documents, num_proc)
     documents, emptied = drop_empty(documents)
     return dataclasses.replace(corpus, documents=documents, rejected=corpus.rejected + emptied)
 
 
+def normalize_unicode(document: Document) -> Document:
+    """First, so that every later step, and the corpus-wide count of recurring lines, sees one form."""
+    return apply_text_steps(document, UNICODE_STEPS)
+
+
 def clean_document(document: Document, recurring: frozenset[str] = frozenset()) -> Document:
-    """Every per-document cleaning step, in order."""
-    document = apply_text_steps(document, UNICODE_STEPS)
+    """The per-document cleaning steps after Unicode normalisation, in order."""
     document = remove_furniture(document, recurring)
     document = apply_text_steps(document, LINE_STEPS)
     document = apply_text_steps(document, (restore_censored, mask_placeholders))
@@ -176,17 +179,16 @@ def parallel_map(
 ) -> list:
     """`map` over processes, results in input order, so the output never depends on `num_proc`."""
     if num_proc <= 1 or len(items) < 2:
-        results = []
-        for item in items:
-            results.append(function(item))
-            if progress:
-                progress(1)
-        return results
+        return _collect(map(function, items), progress)
     chunksize = max(1, min(64, len(items) // (num_proc * 4)))
     with get_context("fork").Pool(num_proc) as pool:
-        results = []
-        for result in pool.imap(function, items, chunksize=chunksize):
-            results.append(result)
-            if progress:
-                progress(1)
-        return results
+        return _collect(pool.imap(function, items, chunksize=chunksize), progress)
+
+
+def _collect(results: Iterable, progress: Callable | None) -> list:
+    collected = []
+    for result in results:
+        collected.append(result)
+        if progress:
+            progress(1)
+    return collected
