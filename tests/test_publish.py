@@ -89,30 +89,47 @@ def test_check_passes_on_a_fresh_build(workdir):
     assert "up to date" in result.output
 
 
-def test_check_names_what_differs(workdir, tmp_path):
+def stale_copy(workdir: Path, tmp_path: Path, change_manifest=None) -> Path:
+    """A copy of the built dataset with raw/ beside it; `change_manifest` edits its manifest."""
     stale = tmp_path / "processed"
     shutil.copytree(workdir / "processed", stale)
     shutil.copytree(workdir / "raw", tmp_path / "raw")
-    manifest = read_manifest(stale)
-    manifest["counts"]["documents_published"] += 1
-    manifest["versions"]["datasets"] = "0.0.1"
-    (stale / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
-    result = CliRunner().invoke(main, ["build", "--output", str(stale), "--check", "--num-proc", "1"])
+    if change_manifest:
+        manifest = read_manifest(stale)
+        change_manifest(manifest)
+        (stale / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    return stale
+
+
+def check(folder: Path):
+    return CliRunner().invoke(main, ["build", "--output", str(folder), "--check", "--num-proc", "1"])
+
+
+def test_check_names_what_differs(workdir, tmp_path):
+    def tamper(manifest):
+        manifest["counts"]["documents_published"] += 1
+        manifest["versions"]["datasets"] = "0.0.1"
+
+    result = check(stale_copy(workdir, tmp_path, tamper))
     assert result.exit_code == 1
     assert "manifest.json: `counts` differs" in result.output
     assert "warning: built with other library versions: datasets" in result.output
 
 
 def test_check_with_only_other_versions_is_a_warning(workdir, tmp_path):
-    stale = tmp_path / "processed"
-    shutil.copytree(workdir / "processed", stale)
-    shutil.copytree(workdir / "raw", tmp_path / "raw")
-    manifest = read_manifest(stale)
-    manifest["versions"]["ftfy"] = "0.0.1"
-    (stale / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-    result = CliRunner().invoke(main, ["build", "--output", str(stale), "--check", "--num-proc", "1"])
+    result = check(stale_copy(workdir, tmp_path, lambda manifest: manifest["versions"].update(ftfy="0.0.1")))
     assert result.exit_code == 0, result.output
     assert "warning: built with other library versions: ftfy" in result.output
+
+
+def test_check_catches_a_raw_file_changed_after_the_build(workdir, tmp_path):
+    stale = stale_copy(workdir, tmp_path)
+    with (tmp_path / "raw" / "003_74c78534f12b628a.txt").open("a", encoding="utf-8") as raw:
+        raw.write("\n    这是构建之后新加的一段正文，用来检验比较是否发现差异。\n")
+    result = check(stale)
+    assert result.exit_code == 1
+    assert "default: 003_74c78534f12b628a differs in text" in result.output
+    assert "manifest.json: `inputs` differs" in result.output
 
 
 def test_failed_write_leaves_the_old_output_untouched(workdir, tmp_path):
