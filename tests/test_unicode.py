@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import json
+import subprocess
 import unicodedata
 from collections import Counter
 from pathlib import Path
 
 import ftfy
 import ftfy.bad_codecs  # registers the "sloppy-windows-*" codecs that mojibake is made with below
+import opencc
 import pytest
 from ftfy.chardata import CHARMAP_ENCODINGS
 from hypothesis import event, given, settings
@@ -38,7 +41,11 @@ def mojibake(text: str, encoding: str) -> str:
 
 
 def rules(edits) -> Counter:
-    return Counter(edit.rule for edit in edits)
+    """How many changes each rule made (a step may fold identical changes into one edit with a count)."""
+    counts = Counter()
+    for edit in edits:
+        counts[edit.rule] += edit.count
+    return counts
 
 
 # A Traditional rendering of talent-plan prose, the measurement behind to_simplified's threshold.
@@ -140,7 +147,7 @@ def test_correct_text_is_left_alone(text):
 def test_seeds_pass_fix_encoding_untouched_and_never_reach_ftfy(path):
     text = path.read_text(encoding="utf-8")
     assert fix_encoding(text) == (text, [])
-    assert not unicode_module._ftfy_might_fix(text)
+    assert not unicode_module._ftfy_suspects(text)
 
 
 # --- remove_invisible ---------------------------------------------------------------------------------
@@ -383,7 +390,10 @@ def test_simplified_page_quoting_a_traditional_paragraph():
 
 
 def test_threshold_margin_as_documented():
-    t2s = unicode_module._convert
+    def t2s(text: str, config: str) -> str:
+        lines = text.split("\n")
+        return "\n".join(unicode_module._convert_lines(lines, range(len(lines)), config))
+
     for line in TRADITIONAL.split("\n")[1:]:
         share = sum(a != b for a, b in zip(line, t2s(line, "t2s"), strict=True)) / unicode_module._han_count(
             line
@@ -397,6 +407,118 @@ def test_threshold_margin_as_documented():
 
 def test_opencc_converter_is_built_once():
     assert unicode_module._opencc("t2s") is unicode_module._opencc("t2s")
+
+
+OPENCC_LIB = Path(opencc.__file__).parent / "clib"
+
+
+def dictionary_files(node: dict) -> list[str]:
+    """The .ocd2 files an opencc config names, in groups too."""
+    if node.get("type") == "group":
+        return [name for child in node["dicts"] for name in dictionary_files(child)]
+    return [node["file"]] if "file" in node else []
+
+
+def dictionary_entries(config: str, folder: Path) -> list[tuple[str, str]]:
+    """`(key, first value)` of every entry of every dictionary `config` uses, dumped by opencc_dict."""
+    tool = OPENCC_LIB / "bin" / "opencc_dict"
+    if not tool.exists():
+        pytest.skip("opencc_dict is not bundled with this opencc")
+    share = OPENCC_LIB / "share" / "opencc"
+    spec = json.loads((share / f"{config}.json").read_text(encoding="utf-8"))
+    stages = spec.get("normalization", []) + spec["conversion_chain"]
+    entries = []
+    for name in (file for stage in stages for file in dictionary_files(stage["dict"])):
+        dump = folder / f"{name}.txt"
+        subprocess.run([tool, "-i", share / name, "-o", dump, "-f", "ocd2", "-t", "text"], check=True)
+        for line in dump.read_text(encoding="utf-8").splitlines():
+            key, values = line.split("\t")
+            entries.append((key, values.split(" ")[0]))
+    return entries
+
+
+@pytest.mark.parametrize("config", ["t2s", "s2t"])
+def test_opencc_dictionaries_change_only_what_to_simplified_expects(config, tmp_path):
+    # to_simplified converts line by line and skips the lines, and bounds the changes, by the characters a
+    # conversion may change; that holds while every entry keeps its length and each character an entry
+    # changes either changes on its own or is listed as one only a phrase changes.
+    converter = unicode_module._opencc(config)
+    phrase_only = set(unicode_module._PHRASE_ONLY[config])
+    for key, value in dictionary_entries(config, tmp_path):
+        assert len(key) == len(value) and "\n" not in key + value, (key, value)
+        for old, new in zip(key, value, strict=True):
+            if old != new:
+                assert old in phrase_only or converter.convert(old) != old, (key, value, old)
+
+
+def simplified_the_plain_way(
+    text: str, threshold: float = 0.1, min_line_han: int = 20
+) -> tuple[str, Counter]:
+    """to_simplified's rule computed without shortcuts: both conversions of every line, to a fixpoint."""
+
+    def convert(line: str, config: str) -> str:
+        while (converted := unicode_module._opencc(config).convert(line)) != line:
+            line = converted
+        return line
+
+    def looks_traditional(old: str, new: str, opposite: str) -> bool:
+        han = unicode_module._han_count(old)
+        to_simplified = unicode_module._differing(old, new)
+        return (
+            han > 0
+            and to_simplified / han >= threshold
+            and to_simplified > unicode_module._differing(old, opposite)
+        )
+
+    old_lines = text.split("\n")
+    new_lines = [convert(line, "t2s") for line in old_lines]
+    opposite_lines = [convert(line, "s2t") for line in old_lines]
+    document = looks_traditional(text, "\n".join(new_lines), "\n".join(opposite_lines))
+    lines, changes = [], Counter()
+    for old, new, opposite in zip(old_lines, new_lines, opposite_lines, strict=True):
+        if old != new and (
+            looks_traditional(old, new, opposite)
+            if unicode_module._han_count(old) >= min_line_han
+            else document
+        ):
+            changes.update((a, b) for a, b in zip(old, new, strict=True) if a != b)
+            old = new
+        lines.append(old)
+    return "\n".join(lines), changes
+
+
+# Traditional and Simplified prose, the characters only a phrase changes (沈, 么, 了, 面) in and out of
+# their phrases, names that t2s changes (张乾), and lines of every length.
+SCRIPT_TOKENS = [
+    *TRADITIONAL.replace("\n", "。").split("。"),
+    *SIMPLIFIED.replace("\n", "。").split("。"),
+    *("深沈", "沈阳", "憑藉", "藉口", "什么", "这么", "了解", "了", "面包", "面", "张乾", "乾隆", "乾清宫"),
+    *"。，\n\n\n",
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.lists(st.sampled_from(SCRIPT_TOKENS), min_size=1, max_size=30).map("".join))
+def test_to_simplified_decides_as_the_plain_way(text):
+    expected, changes = simplified_the_plain_way(text)
+    result, edits = to_simplified(text)
+    assert result == expected
+    assert {(edit.before, edit.after): edit.count for edit in merge_edits(edits)} == changes
+
+
+@pytest.mark.parametrize(
+    ("step", "text", "changes"),
+    [
+        (remove_invisible, "\u00a0\u00a0进入新世纪新阶段\n\u00a0\u00a0我国进入", 4),
+        (normalize_width, "人才,工作,更好,发展;创新", 4),
+        (to_simplified, TRADITIONAL, sum(a != b for a, b in zip(TRADITIONAL, SIMPLIFIED, strict=True))),
+    ],
+)
+def test_identical_changes_come_as_one_edit_with_their_count(step, text, changes):
+    _, edits = step(text)
+    assert merge_edits(edits) == edits
+    assert sum(edit.count for edit in edits) == changes
+    assert len(edits) < changes
 
 
 # --- properties ---------------------------------------------------------------------------------------
