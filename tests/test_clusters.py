@@ -7,6 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cleaner.dedup.clusters import (
     CONTAINED,
@@ -14,11 +16,12 @@ from cleaner.dedup.clusters import (
     DedupInput,
     DedupParams,
     find_duplicates,
+    sketch_documents,
     verify_pair,
     verify_pairs,
 )
 from cleaner.dedup.minhash import jaccard_candidates, lean_minhash
-from cleaner.dedup.shingles import dedup_key, number_shingles, shingle_hashes
+from cleaner.dedup.shingles import dedup_key, shingle_hashes
 
 RAW = Path(__file__).resolve().parent.parent / "raw"
 
@@ -99,8 +102,39 @@ def test_batch_verification_equals_pairwise_verification() -> None:
     rng = np.random.default_rng(1)
     hashes = [np.unique(rng.integers(0, 400, size=size, dtype=np.uint64)) for size in (0, 5, 120, 300, 300)]
     pairs = [(first, second) for first in range(5) for second in range(first + 1, 5)]
-    batch = verify_pairs(number_shingles(hashes), pairs)
+    batch = verify_pairs(hashes, pairs)
     assert batch == {(first, second): verify_pair(hashes[first], hashes[second]) for first, second in pairs}
+    assert list(batch) == sorted(pairs)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sets(st.integers(min_value=0, max_value=60), max_size=40),
+    st.sets(st.integers(min_value=0, max_value=60), max_size=40),
+)
+def test_verify_pair_counts_the_intersection(first: set[int], second: set[int]) -> None:
+    first_hashes = np.array(sorted(first), dtype=np.uint64)
+    second_hashes = np.array(sorted(second), dtype=np.uint64)
+    overlap = verify_pair(first_hashes, second_hashes)
+    shared = len(first & second)
+    if first and second:
+        assert overlap.jaccard == shared / len(first | second)
+        assert (overlap.first_in_second, overlap.second_in_first) == (
+            shared / len(first),
+            shared / len(second),
+        )
+    else:
+        assert (overlap.jaccard, overlap.first_in_second, overlap.second_in_first) == (0.0, 0.0, 0.0)
+
+
+def test_sketches_in_two_processes_equal_one() -> None:
+    texts = [part.text for part in _speech_parts()] + _sentences()[:20] + ["", "人才"]
+    one, two = sketch_documents(texts), sketch_documents(texts, num_proc=2)
+    assert [s.key_length for s in one] == [s.key_length for s in two]
+    assert all(np.array_equal(a.hashes, b.hashes) for a, b in zip(one, two, strict=True))
+    assert [None if s.minhash is None else s.minhash.hashvalues.tolist() for s in one] == [
+        None if s.minhash is None else s.minhash.hashvalues.tolist() for s in two
+    ]
 
 
 def test_a_false_positive_of_the_lsh_removes_nothing() -> None:

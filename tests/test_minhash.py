@@ -6,7 +6,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from datasketch import MinHash
+from datasketch import LeanMinHash, MinHash, MinHashLSH
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cleaner.dedup.clusters import verify_pair
 from cleaner.dedup.minhash import (
@@ -16,7 +18,7 @@ from cleaner.dedup.minhash import (
     sample_hits_needed,
     signature,
 )
-from cleaner.dedup.shingles import dedup_key, number_shingles, shingle_hashes
+from cleaner.dedup.shingles import dedup_key, shingle_hashes
 
 RAW = Path(__file__).resolve().parent.parent / "raw"
 
@@ -73,8 +75,7 @@ def test_containment_search_finds_excerpts_of_any_length() -> None:
     long = _seed("002")
     start = len(long) // 3
     documents = [long, long[: int(len(long) * 0.4)], long[start : start + len(long) // 10], _seed("001")]
-    shingles = number_shingles([_hashes(text) for text in documents])
-    assert containment_candidates(shingles, 0.9) >= {(0, 1), (0, 2)}
+    assert containment_candidates([_hashes(text) for text in documents], 0.9) >= {(0, 1), (0, 2)}
 
 
 def test_containment_search_recall_on_synthetic_pairs() -> None:
@@ -94,7 +95,7 @@ def test_containment_search_recall_on_synthetic_pairs() -> None:
         planted.append((len(documents), len(documents) + 1))
         documents += [source, source[start : start + kept] + random_text(length - kept)]
     hashes = [_hashes(text) for text in documents]
-    found = containment_candidates(number_shingles(hashes), 0.26)
+    found = containment_candidates(hashes, 0.26)
     containments = [verify_pair(hashes[a], hashes[b]).second_in_first for a, b in planted]
     at_level = [pair for pair, containment in zip(planted, containments, strict=True) if containment >= 0.26]
     assert len(at_level) >= 110
@@ -103,5 +104,85 @@ def test_containment_search_recall_on_synthetic_pairs() -> None:
 
 def test_short_documents_are_sampled_whole() -> None:
     documents = ["人才工作会议", "全市人才工作会议精神", "人才", ""]
-    shingles = number_shingles([_hashes(text) for text in documents])
-    assert containment_candidates(shingles, 0.9) == {(0, 1)}
+    assert containment_candidates([_hashes(text) for text in documents], 0.9) == {(0, 1)}
+
+
+def _candidates_by_definition(
+    hashes: list[np.ndarray], min_containment: float, sample_size: int, miss_probability: float = 1e-6
+) -> set[tuple[int, int]]:
+    """Every (document, sample) pair counted in full: the sample's hits are its shingles in the document
+    (none in its own), and the pair is proposed at `needed` hits."""
+    pairs = set()
+    for contained, document_hashes in enumerate(hashes):
+        sample = document_hashes[:sample_size]
+        if sample.size == 0:
+            continue
+        if sample.size < sample_size:
+            needed = math.ceil(sample.size * min_containment - 1e-9)
+        else:
+            needed = sample_hits_needed(sample_size, min_containment, miss_probability)
+        for container, other in enumerate(hashes):
+            hits = 0 if container == contained else np.intersect1d(sample, other).size
+            if hits >= needed:
+                pairs.add((min(container, contained), max(container, contained)))
+    return pairs
+
+
+def _overlapping_corpus(seed: int, documents: int) -> list[np.ndarray]:
+    """Shingle sets drawn from a small vocabulary with a few very common shingles, so that documents
+    overlap at every level, some not at all, and a few are empty."""
+    rng = np.random.default_rng(seed)
+    vocabulary = np.unique(rng.integers(0, 2**64, size=400, dtype=np.uint64))
+    common = rng.random(vocabulary.size) < 0.05
+    corpus = []
+    for _ in range(documents):
+        size = int(rng.choice([0, 3, 10, 40, 120]))
+        weights = np.where(common, 30.0, 1.0)
+        picked = rng.choice(
+            vocabulary.size, size=min(size, vocabulary.size), replace=False, p=weights / weights.sum()
+        )
+        corpus.append(np.sort(vocabulary[picked]))
+    return corpus
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(min_value=0, max_value=10**6),
+    st.sampled_from([0.0, 0.1, 0.26, 0.5, 0.9, 0.99]),
+    st.sampled_from([4, 16, 64, 1024]),
+    st.sampled_from([0.01, 0.25, 1.0]),
+)
+def test_containment_search_proposes_exactly_the_pairs_at_their_needed_hits(
+    seed: int, min_containment: float, sample_size: int, prefix_share: float
+) -> None:
+    # The prefix filter only decides which hits are counted in full; the pairs are those of the definition.
+    hashes = _overlapping_corpus(seed, 14)
+    expected = _candidates_by_definition(hashes, min_containment, sample_size)
+    assert containment_candidates(hashes, min_containment, sample_size, prefix_share=prefix_share) == expected
+
+
+def test_containment_search_in_two_processes_equals_one() -> None:
+    hashes = _overlapping_corpus(7, 40)
+    assert containment_candidates(hashes, 0.26, 16, num_proc=2) == containment_candidates(hashes, 0.26, 16)
+
+
+def test_jaccard_candidates_equal_datasketch_lsh_queries() -> None:
+    # Hash values from a tiny alphabet, so that many band rows collide; one document has no MinHash.
+    rng = np.random.default_rng(3)
+    values = rng.integers(0, 3, size=(60, 128)).astype(np.uint32)
+    minhashes = [LeanMinHash(seed=42, hashvalues=row, scheme="affine32") for row in values]
+    minhashes[7] = None
+    for threshold in (0.5, 0.7, 0.9):
+        index = MinHashLSH(threshold=threshold, num_perm=128, weights=(0.1, 0.9))
+        for position, minhash in enumerate(minhashes):
+            if minhash is not None:
+                index.insert(position, minhash)
+        expected = {
+            (position, other)
+            for position, minhash in enumerate(minhashes)
+            if minhash is not None
+            for other in index.query(minhash)
+            if other > position
+        }
+        assert jaccard_candidates(minhashes, threshold) == expected
+    assert jaccard_candidates([None, None]) == set()

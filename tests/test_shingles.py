@@ -1,11 +1,21 @@
 from __future__ import annotations
 
+import re
+import sys
+import unicodedata
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner.dedup.shingles import dedup_key, number_shingles, shingle_hashes
+from cleaner.dedup.shingles import (
+    KEY_DROPPED_CATEGORIES,
+    code_point_shingle_hashes,
+    dedup_key,
+    key_code_points,
+    shingle_hashes,
+)
 
 # From raw/004 part 3 (line breaks, `**.*`) and part 4 (`xx.x`, `～`): the same sentence.
 DRAFT_STARS = (
@@ -91,12 +101,35 @@ def test_one_hash_per_distinct_ngram(key: str, n: int) -> None:
     assert shingle_hashes(key, n).size == len(distinct)
 
 
-def test_numbering_keeps_order_and_shares_ids() -> None:
-    first = shingle_hashes("全市人才工作会议", 5)
-    second = shingle_hashes("人才工作会议精神", 5)
-    numbered = number_shingles([first, second, np.empty(0, dtype=np.uint64)])
-    assert numbered.vocabulary_size == np.union1d(first, second).size
-    for ids in numbered.ids:
-        assert np.all(ids[1:] > ids[:-1])
-    assert np.intersect1d(*numbered.ids[:2]).size == np.intersect1d(first, second).size == 2
-    assert numbered.ids[2].size == 0
+def _reference_key(text: str) -> str:
+    """The key as first written: one unicodedata lookup per character, the x-run regex led by its
+    lookbehind, full-width letters and digits folded one by one."""
+    text = re.sub(r"(?<![a-zａ-ｚ])[xｘ]+(?![a-zａ-ｚ])", "", text.lower())
+    kept = (char for char in text if not unicodedata.category(char).startswith(KEY_DROPPED_CATEGORIES))
+    return "".join(chr(ord(char) - 0xFEE0) if "\uff01" <= char <= "\uff5e" else char for char in kept)
+
+
+def test_every_code_point_gets_its_reference_key() -> None:
+    # One text holding all 1.1 million code points, x's and letters among them, classified on first sight.
+    everything = "".join(map(chr, range(sys.maxunicode + 1)))
+    assert dedup_key(everything) == _reference_key(everything)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from("xXｘＸaＡzｚ人才 .\n×～%２\u3000\u200b"), max_size=30) | st.text())
+def test_dedup_key_equals_the_reference(text: str) -> None:
+    assert dedup_key(text) == _reference_key(text)
+
+
+def test_key_code_points_are_the_key() -> None:
+    key = key_code_points(DRAFT_XS)
+    assert key.dtype == np.uint32
+    assert key.tobytes().decode("utf-32-le") == dedup_key(DRAFT_XS)
+    assert np.array_equal(code_point_shingle_hashes(key, 5), shingle_hashes(dedup_key(DRAFT_XS), 5))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="人才工作会议市党管ab1", max_size=400), st.integers(min_value=1, max_value=6))
+def test_shingle_hashes_are_sorted_and_distinct_for_any_key(key: str, n: int) -> None:
+    hashes = shingle_hashes(key, n)
+    assert np.array_equal(hashes, np.unique(hashes))

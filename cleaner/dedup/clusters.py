@@ -8,10 +8,6 @@ of A.
 
 from __future__ import annotations
 
-import functools
-import itertools
-import multiprocessing
-import operator
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -19,7 +15,8 @@ import numpy as np
 from datasketch import LeanMinHash
 
 from cleaner.dedup.minhash import containment_candidates, jaccard_candidates, lean_minhash
-from cleaner.dedup.shingles import ShingleSets, dedup_key, number_shingles, shingle_hashes
+from cleaner.dedup.parallel import chunks, map_shared
+from cleaner.dedup.shingles import code_point_shingle_hashes, key_code_points
 
 NEAR_DUPLICATE = "near_duplicate"
 CONTAINED = "contained"
@@ -128,24 +125,26 @@ def sketch(text: str, ngram: int = 5, num_perm: int = 128, seed: int = 42) -> Sk
     >>> sketch("同志们：这次全市人才工作会议", ngram=5).key_length  # "同志们这次全市人才工作会议"
     13
     """
-    key = dedup_key(text)
-    hashes = shingle_hashes(key, ngram)
-    return Sketch(len(key), hashes, lean_minhash(hashes, num_perm, seed))
+    key = key_code_points(text)
+    hashes = code_point_shingle_hashes(key, ngram)
+    return Sketch(key.size, hashes, lean_minhash(hashes, num_perm, seed))
 
 
 def sketch_documents(
     texts: Sequence[str], params: DedupParams = DedupParams(), num_proc: int = 1
 ) -> list[Sketch]:
     """Sketches of all texts in input order, spread over `num_proc` processes when there is work for them."""
-    one = functools.partial(sketch, ngram=params.ngram, num_perm=params.num_perm, seed=params.seed)
-    if num_proc <= 1 or len(texts) < 2 * num_proc:
-        return [one(text) for text in texts]
-    with multiprocessing.Pool(num_proc) as pool:
-        return pool.map(one, texts, chunksize=max(1, len(texts) // (4 * num_proc)))
+    parts = map_shared(_sketch_range, (texts, params), chunks(len(texts), num_proc), num_proc)
+    return [document_sketch for part in parts for document_sketch in part]
+
+
+def _sketch_range(work: tuple[Sequence[str], DedupParams], documents: range) -> list[Sketch]:
+    texts, params = work
+    return [sketch(texts[document], params.ngram, params.num_perm, params.seed) for document in documents]
 
 
 def candidate_pairs(
-    sketches: Sequence[Sketch], shingles: ShingleSets, params: DedupParams = DedupParams()
+    sketches: Sequence[Sketch], params: DedupParams = DedupParams(), num_proc: int = 1
 ) -> set[tuple[int, int]]:
     """Index pairs `(i, j)`, `i < j`, worth verifying: every pair above a duplicate or review level,
     except with the small probabilities stated in `minhash`.
@@ -161,42 +160,36 @@ def candidate_pairs(
     return jaccard_candidates(
         [document_sketch.minhash for document_sketch in sketches], params.threshold, params.num_perm
     ) | containment_candidates(
-        shingles,
+        [document_sketch.hashes for document_sketch in sketches],
         min(params.containment, params.review_containment, jaccard_floor),
         params.containment_sample,
         params.miss_probability,
+        num_proc=num_proc,
     )
 
 
 def verify_pair(first: np.ndarray, second: np.ndarray) -> Overlap:
-    """Exact Jaccard and containments of two sorted unique shingle arrays (hashes or numbered ids).
+    """Exact Jaccard and containments of two sorted unique shingle arrays.
 
     An empty set overlaps nothing, so documents without shingles are never merged.
 
     >>> verify_pair(np.array([1, 2, 3, 4], dtype=np.uint64), np.array([2, 3, 4, 5, 6], dtype=np.uint64))
     Overlap(jaccard=0.5, first_in_second=0.75, second_in_first=0.6)
     """
-    return _overlap(np.intersect1d(first, second, assume_unique=True).size, first.size, second.size)
+    # Each shared value occurs twice in the merge of the two sets. The stable sort (timsort) merges the
+    # two sorted runs in linear time: about 20 microseconds for two 5,000-shingle documents, where
+    # np.intersect1d took 300.
+    merged = np.concatenate((first, second))
+    merged.sort(kind="stable")
+    shared = int(np.count_nonzero(merged[1:] == merged[:-1]))
+    return _overlap(shared, first.size, second.size)
 
 
-def verify_pairs(shingles: ShingleSets, pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], Overlap]:
-    """`verify_pair` for many pairs of a numbered corpus, at one table lookup per shingle.
-
-    Pairs are grouped by their first document, whose set is marked in a table over the vocabulary once;
-    each partner then counts its marked shingles with one gather, cheaper than merging two sorted arrays
-    (about 14 against 40 microseconds for two 4,000-shingle documents).
-    """
-    in_first = np.zeros(shingles.vocabulary_size, dtype=bool)
-    overlaps = {}
-    for first, group in itertools.groupby(sorted(pairs), key=operator.itemgetter(0)):
-        first_ids = shingles.ids[first]
-        in_first[first_ids] = True
-        for _, second in group:
-            second_ids = shingles.ids[second]
-            shared = int(np.count_nonzero(in_first[second_ids]))
-            overlaps[(first, second)] = _overlap(shared, first_ids.size, second_ids.size)
-        in_first[first_ids] = False
-    return overlaps
+def verify_pairs(
+    hashes: Sequence[np.ndarray], pairs: Iterable[tuple[int, int]]
+) -> dict[tuple[int, int], Overlap]:
+    """`verify_pair` for index pairs of documents' sorted unique shingle hashes, in pair order."""
+    return {(first, second): verify_pair(hashes[first], hashes[second]) for first, second in sorted(pairs)}
 
 
 def _overlap(shared: int, first_size: int, second_size: int) -> Overlap:
@@ -234,12 +227,12 @@ def find_duplicates(
     if len(set(ids)) != len(ids):
         raise ValueError("document ids must be unique")
     sketches = sketch_documents([document.text for document in ordered], params, num_proc)
-    shingles = number_shingles([document_sketch.hashes for document_sketch in sketches])
-    overlaps = verify_pairs(shingles, candidate_pairs(sketches, shingles, params))
+    hashes = [document_sketch.hashes for document_sketch in sketches]
+    overlaps = verify_pairs(hashes, candidate_pairs(sketches, params, num_proc))
     ranks = [
         representative_rank(document, s.key_length) for document, s in zip(ordered, sketches, strict=True)
     ]
-    kept_of = _cluster(overlaps, shingles, ranks, params)
+    kept_of = _cluster(overlaps, hashes, ranks, params)
     removed = [
         _removal(member, kept, overlaps[_pair(member, kept)], ids, sketches, params)
         for member, kept in sorted(kept_of.items())
@@ -262,7 +255,10 @@ def _is_duplicate_edge(overlap: Overlap, params: DedupParams) -> bool:
 
 
 def _cluster(
-    overlaps: dict[tuple[int, int], Overlap], shingles: ShingleSets, ranks: list[tuple], params: DedupParams
+    overlaps: dict[tuple[int, int], Overlap],
+    hashes: Sequence[np.ndarray],
+    ranks: list[tuple],
+    params: DedupParams,
 ) -> dict[int, int]:
     """Removed document -> kept document. Adds the member-vs-kept verifications it needs to `overlaps`."""
     neighbours: dict[int, set[int]] = {}
@@ -278,7 +274,7 @@ def _cluster(
         members = sorted(component - {kept})
         overlaps.update(
             verify_pairs(
-                shingles, [_pair(member, kept) for member in members if _pair(member, kept) not in overlaps]
+                hashes, [_pair(member, kept) for member in members if _pair(member, kept) not in overlaps]
             )
         )
         removed = set()

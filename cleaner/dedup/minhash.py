@@ -4,19 +4,21 @@
 Both searches only propose pairs; `clusters.verify_pairs` decides on the exact shingle sets, so a false
 candidate costs one exact check and never removes anything. The containment search carries the recall
 guarantee (a pair at its containment level is missed with probability at most `miss_probability`); the
-MinHashLSH is a second route to near duplicates.
+MinHash LSH is a second route to near duplicates.
 """
 
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 from collections.abc import Sequence
 
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
-from cleaner.dedup.shingles import ShingleSets
+from cleaner.dedup.parallel import chunks, map_shared
+from cleaner.dedup.shingles import _first_of_each_value, hash_order
 
 # datasketch's default permutation scheme since 2.0: MurmurHash3-premixed 32-bit values, permuted by
 # a * h + b mod 2^32.
@@ -25,9 +27,10 @@ SCHEME = "affine32"
 # MurmurHash3 32-bit finalizer, the premix datasketch applies before its permutations.
 _FMIX32 = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35))
 
-# Shingles permuted at once. A 256 x 128 uint32 block (128 KB) stays in cache and below malloc's mmap
-# threshold; 4096-row blocks measured five times slower.
-_PERMUTATION_BLOCK = 256
+# Shingles permuted at once, as a (num_perm, block) uint32 array: long rows keep NumPy's inner loops long.
+# Blocks of 8,192 shingles (4 MB at 128 permutations) measured three times faster than 256-shingle
+# blocks laid out the other way round.
+_PERMUTATION_BLOCK = 8192
 
 
 @functools.cache
@@ -53,9 +56,13 @@ def signature(values: np.ndarray, num_perm: int = 128, seed: int = 42) -> np.nda
     mixed = (mixed ^ (mixed >> shift2)) * second
     mixed ^= mixed >> shift1
     minimum = np.full(num_perm, np.iinfo(np.uint32).max, dtype=np.uint32)
+    block = np.empty((num_perm, min(mixed.size, _PERMUTATION_BLOCK)), dtype=np.uint32)
     for start in range(0, mixed.size, _PERMUTATION_BLOCK):
-        block = mixed[start : start + _PERMUTATION_BLOCK, None] * a + b
-        np.minimum(minimum, block.min(axis=0), out=minimum)
+        chunk = mixed[start : start + _PERMUTATION_BLOCK]
+        permuted = block[:, : chunk.size]
+        np.multiply(a[:, None], chunk, out=permuted)
+        permuted += b[:, None]
+        np.minimum(minimum, permuted.min(axis=1), out=minimum)
     return minimum
 
 
@@ -80,22 +87,35 @@ def jaccard_candidates(
     num_perm: int = 128,
     weights: tuple[float, float] = (0.1, 0.9),
 ) -> set[tuple[int, int]]:
-    """Pairs `(i, j)`, `i < j`, of documents whose MinHashes collide in a MinHashLSH band.
+    """Pairs `(i, j)`, `i < j`, of documents whose MinHashes collide in a band of datasketch's
+    MinHashLSH.
 
     `weights` (false positive, false negative) make datasketch favour recall: at 0.7 and 128
     permutations it picks 20 bands of 6 rows, which propose a pair at Jaccard 0.7 with probability 0.92
     and at 0.8 with 0.998 (its balanced default, 14 x 9, only 0.44 and 0.87); the extra candidates cost
-    one exact check each. Documents without a MinHash are never indexed.
+    one exact check each. Documents without a MinHash are never indexed. The bands are the index's own
+    (`MinHashLSH.hashranges`); a collision is two equal rows of a band, found by sorting the band rather
+    than through the index's hash tables (a tenth of the time).
     """
-    index = MinHashLSH(threshold=threshold, num_perm=num_perm, weights=weights)
-    with index.insertion_session() as session:
-        for position, minhash in enumerate(minhashes):
-            if minhash is not None:
-                session.insert(position, minhash, check_duplication=False)
+    bands = MinHashLSH(threshold=threshold, num_perm=num_perm, weights=weights).hashranges
+    indexed = np.array([position for position, minhash in enumerate(minhashes) if minhash is not None])
+    if indexed.size == 0:
+        return set()
+    signatures = np.stack([minhashes[position].hashvalues for position in indexed.tolist()])
+    if signatures.shape[1] != num_perm:
+        raise ValueError(f"Expecting minhash with length {num_perm}, got {signatures.shape[1]}")
     pairs = set()
-    for position, minhash in enumerate(minhashes):
-        if minhash is not None:
-            pairs.update((position, other) for other in index.query(minhash) if other > position)
+    for start, end in bands:
+        band = signatures[:, start:end]
+        order = np.lexsort(band.T[::-1])
+        rows = band[order]
+        # Runs of equal rows in sorted order: documents whose band hashes to one bucket.
+        run_starts = np.flatnonzero(np.append(True, np.any(rows[1:] != rows[:-1], axis=1)))
+        run_lengths = np.diff(np.append(run_starts, len(rows)))
+        for run_start, run_length in zip(run_starts.tolist(), run_lengths.tolist(), strict=True):
+            if run_length > 1:
+                bucket = sorted(indexed[order[run_start : run_start + run_length]].tolist())
+                pairs.update(itertools.combinations(bucket, 2))
     return pairs
 
 
@@ -132,42 +152,139 @@ def _chernoff_lower_tail(fraction: float, probability: float, trials: int) -> fl
 
 
 def containment_candidates(
-    shingles: ShingleSets,
+    hashes: Sequence[np.ndarray],
     min_containment: float = 0.3,
     sample_size: int = 1024,
     miss_probability: float = 1e-6,
+    prefix_share: float = 0.25,
+    num_proc: int = 1,
 ) -> set[tuple[int, int]]:
     """Pairs `(i, j)`, `i < j`, where one document may have `min_containment` of its shingles in the
-    other.
+    other; `hashes` are the documents' sorted unique shingle hashes. The documents are searched in
+    `num_proc` processes when there is work for them.
 
     Each document's sample is its bottom-k: its `sample_size` smallest shingle hashes (the first entries
-    of its sorted set), a uniform random sample of its shingles because the hashes are. Every document's
-    full set is looked up in an inverted index of the pooled samples, and a pair is proposed when the
-    sample of one has `sample_hits_needed` hits in the other. A document with fewer shingles than
-    `sample_size` is sampled whole, so its hits are its exact overlap. Unlike a Jaccard search this does
-    not weaken with the size ratio: a 10% excerpt of a long document is found as surely as a 90% one.
+    of its sorted set), a uniform random sample of its shingles because the hashes are. A pair is
+    proposed when the sample of one has `sample_hits_needed` hits in the other's full set. A document
+    with fewer shingles than `sample_size` is sampled whole, so its hits are its exact overlap. Unlike a
+    Jaccard search this does not weaken with the size ratio: a 10% excerpt of a long document is found
+    as surely as a 90% one. `prefix_share` only sets how the hits are counted (see `SampleIndex`).
+
+    >>> sorted(containment_candidates([np.arange(10, dtype=np.uint64), np.arange(4, 8, dtype=np.uint64)]))
+    [(0, 1)]
     """
-    samples = [ids[:sample_size] for ids in shingles.ids]
+    samples = [document_hashes[:sample_size] for document_hashes in hashes]
     sample_sizes = np.array([sample.size for sample in samples], dtype=np.int64)
-    sampled = np.concatenate([np.empty(0, dtype=np.intp), *samples])
-    order = np.argsort(sampled, kind="stable")
-    owners = np.repeat(np.arange(len(samples)), sample_sizes)[order]
-    # The inverted index: the samples holding shingle s are owners[starts[s] : starts[s] + holders[s]].
-    holders = np.bincount(sampled, minlength=shingles.vocabulary_size)
-    starts = np.cumsum(holders) - holders
     needed = np.where(
         sample_sizes < sample_size,
         np.ceil(sample_sizes * min_containment - 1e-9),
         sample_hits_needed(sample_size, min_containment, miss_probability),
     )
-    pairs = set()
-    for container, ids in enumerate(shingles.ids):
-        hit = ids[holders[ids] > 0]
-        hits = np.bincount(owners[_expand_ranges(starts[hit], holders[hit])], minlength=len(samples))
-        hits[container] = 0
-        for contained in np.flatnonzero((hits >= needed) & (sample_sizes > 0)).tolist():
-            pairs.add((min(container, contained), max(container, contained)))
-    return pairs
+    # A sample that needs no hit pairs with every document, itself included (its hits are never counted).
+    pairs = {
+        (min(container, contained), max(container, contained))
+        for contained in np.flatnonzero((needed <= 0) & (sample_sizes > 0)).tolist()
+        for container in range(len(hashes))
+    }
+    if not np.any((needed >= 1) & (needed <= sample_sizes)):
+        return pairs
+    index = SampleIndex(samples, needed, prefix_share)
+    return pairs.union(*map_shared(_pairs_held, (index, hashes), chunks(len(hashes), num_proc), num_proc))
+
+
+def _pairs_held(search: tuple[SampleIndex, Sequence[np.ndarray]], containers: range) -> set[tuple[int, int]]:
+    index, hashes = search
+    return {
+        (min(container, contained), max(container, contained))
+        for container in containers
+        for contained in index.samples_held_by(container, hashes[container])
+    }
+
+
+class SampleIndex:
+    """The samples of a corpus (sorted unique hashes), ready to tell which of them a document holds at
+    their needed hits; sample `i` needs `needed[i]` hits, and one that needs none or more than its size
+    is never held.
+
+    Hits are counted exactly, but only where they can reach the level (prefix filtering, Chaudhuri et
+    al. 2006, "A primitive operator for similarity joins in data cleaning"): a sample that needs `t`
+    hits is indexed by all but its `t - m` most common shingles, `m = t * prefix_share` (at least 1), so
+    a document holding `t` of the sample holds at least `m` of the indexed ones, and only samples with
+    `m` indexed hits are counted in full. Phrases shared by hundreds of documents are then seldom looked
+    up; counting them was most of the time. How common a shingle is is read off the samples, the
+    corpus-wide count being one more lookup per shingle. `prefix_share` trades index lookups against
+    full counts and never changes the result.
+
+    >>> first, second = np.array([3, 5], dtype=np.uint64), np.array([5], dtype=np.uint64)
+    >>> index = SampleIndex([first, second], needed=np.array([2, 1]))
+    >>> index.samples_held_by(0, first), index.samples_held_by(1, second)
+    ([1], [])
+    """
+
+    def __init__(self, samples: Sequence[np.ndarray], needed: np.ndarray, prefix_share: float = 0.25) -> None:
+        sizes = np.array([sample.size for sample in samples], dtype=np.int64)
+        bounds = np.cumsum(sizes)[:-1]
+        self.hashes, numbers, holders, order = _number_distinct(samples)
+        self.sample_ids = np.split(numbers, bounds)
+        self.needed = needed
+        searched = (needed >= 1) & (needed <= sizes)
+        self.required = np.where(searched, np.maximum(1, np.floor(needed * prefix_share)), np.inf)
+        # Rarest first: held by the fewest samples, then smallest hash; the keys within a sample differ.
+        rarity = holders[numbers]
+        rarity *= self.hashes.size
+        rarity += numbers
+        keys, indexed = np.split(rarity, bounds), np.zeros(numbers.size, dtype=bool)
+        in_index = np.split(indexed, bounds)
+        for sample in np.flatnonzero(searched).tolist():
+            count = min(sizes[sample], sizes[sample] - int(needed[sample]) + int(self.required[sample]))
+            in_index[sample][:] = keys[sample] <= np.partition(keys[sample], count - 1)[count - 1]
+        # In hash order the entries of one shingle are side by side: they are its posting list.
+        self._owners = np.repeat(np.arange(len(samples)), sizes)[order][indexed[order]]
+        self._counts = np.bincount(numbers[indexed], minlength=self.hashes.size)
+        self._starts = np.cumsum(self._counts) - self._counts
+        # Marks a document's sampled shingles during one call and is cleared after it (so an index
+        # serves one thread).
+        self._in_document = np.zeros(self.hashes.size, dtype=bool)
+
+    def samples_held_by(self, document: int, hashes: np.ndarray) -> list[int]:
+        """The other samples with their needed hits among `hashes`, the sorted unique shingle hashes of
+        the document whose sample is `document`."""
+        own = self.sample_ids[document]
+        # The document's own sample is its first hashes, already numbered, and a hash above the largest
+        # sampled one is in no sample: only the hashes in between are looked up.
+        rest = hashes[own.size : np.searchsorted(hashes, self.hashes[-1], side="right")]
+        at = np.minimum(np.searchsorted(self.hashes, rest), self.hashes.size - 1)
+        ids = np.concatenate((own, at[self.hashes[at] == rest]))
+        indexed = ids[self._counts[ids] > 0]
+        owners = self._owners[_expand_ranges(self._starts[indexed], self._counts[indexed])]
+        indexed_hits = np.bincount(owners, minlength=len(self.sample_ids))
+        indexed_hits[document] = 0
+        maybe = np.flatnonzero(indexed_hits >= self.required).tolist()
+        if not maybe:
+            return []
+        self._in_document[ids] = True
+        held = [
+            sample
+            for sample in maybe
+            if np.count_nonzero(self._in_document[self.sample_ids[sample]]) >= self.needed[sample]
+        ]
+        self._in_document[ids] = False
+        return held
+
+
+def _number_distinct(samples: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct hashes of sorted unique arrays, and for the arrays' entries concatenated: each
+    entry's number (its hash's rank among the distinct ones), how many arrays hold each distinct hash,
+    and the order that sorts the entries by hash."""
+    everything = np.concatenate([np.empty(0, dtype=np.uint64), *samples])
+    order = hash_order(everything)
+    everything = everything[order]
+    first = _first_of_each_value(everything)
+    distinct = everything[first]
+    holders = np.diff(np.append(np.flatnonzero(first), first.size))
+    numbers = np.empty(first.size, dtype=np.intp)
+    numbers[order] = np.repeat(np.arange(distinct.size), holders)
+    return distinct, numbers, holders, order
 
 
 def _expand_ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
