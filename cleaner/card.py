@@ -160,7 +160,7 @@ def _counts_section(counts: dict) -> str:
     rules = "\n".join(f"| {rule} | {n} |" for rule, n in counts["rules"].items()) or "| (none) | 0 |"
     return (
         "## Counts\n\n| | |\n|---|---|\n" + table + "\n\n"
-        "Edits per step (documents changed, edits made; repeated identical edits count once per occurrence):\n\n"
+        "Edits per step: documents changed, and edits made counting every occurrence (the `count` of each edit row):\n\n"
         "| step | documents | edits |\n|---|---|---|\n" + steps + "\n\n"
         "<details><summary>Edits per rule</summary>\n\n| rule | edits |\n|---|---|\n"
         + rules
