@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
-from multiprocessing import get_context
 from pathlib import Path
 
 from cleaner.clean import apply_text_steps, fill_columns
-from cleaner.clean.furniture import find_recurring_lines, strip_furniture
+from cleaner.clean.furniture import count_short_lines, recurring_lines, strip_furniture
 from cleaner.clean.lines import LINE_STEPS
 from cleaner.clean.placeholders import count_masks, mask_placeholders, restore_censored
 from cleaner.clean.unicode import UNICODE_STEPS
 from cleaner.clean.years import YearEvidence, collect_year_evidence, repair_years
+from cleaner.clean.years import merge as merge_evidence
 from cleaner.dedup import DedupInput, DedupParams, NearMiss, Removal, find_duplicates
 from cleaner.documents import Document, Duplicate, Problem, merge_edits
-from cleaner.ingest import Corpus, InputFile, ingest
+from cleaner.ingest import Corpus, InputFile, check_unique_ids, concatenate, discover, read_files
+from cleaner.parallel import Shards, even_split
 
 
 @dataclass(frozen=True)
@@ -76,17 +77,53 @@ def build(params: Params, root: Path, num_proc: int = 1, progress: Callable | No
 def clean_corpus(inputs: list[Path], num_proc: int = 1, progress: Callable | None = None) -> Corpus:
     """Ingest and clean every document; documents left empty move to `rejected`.
 
-    Two steps need the whole corpus: furniture lines that recur across many documents, and the year
-    evidence (a title's valid range seen in another file). Each is a map + reduce between per-document passes.
+    The files are split once over `num_proc` processes, and each keeps its documents through three
+    passes. Between them come the two steps that need the whole corpus, each a map + reduce over small
+    reports: furniture lines that recur across many documents, and the year evidence (a title's valid
+    range seen in another file).
     """
-    corpus = ingest(inputs)
-    documents = parallel_map(normalize_unicode, corpus.documents, num_proc, progress)
-    recurring = find_recurring_lines([d.text for d in documents])
-    documents = parallel_map(partial(clean_document, recurring=recurring), documents, num_proc)
-    evidence = gather_year_evidence(documents)
-    documents = parallel_map(partial(repair_document, evidence=evidence), documents, num_proc)
+    files = discover(inputs)
+    parts = [files[r.start : r.stop] for r in even_split([p.stat().st_size for p, _ in files], num_proc)]
+    with Shards(parts or [[]], progress) as shards:
+        files_read, line_counts = zip(*shards.run(read_and_normalize), strict=True)
+        corpus = concatenate(files_read)
+        check_unique_ids((document_id, f.file) for f in corpus.files for document_id in f.documents)
+        ingested = sum(len(f.documents) for f in corpus.files)
+        recurring = recurring_lines(sum(line_counts, Counter()), ingested)
+        evidence = functools.reduce(merge_evidence, shards.run(clean_documents, recurring), YearEvidence())
+        shards.run(repair_documents, evidence)
+        documents = [document for part in shards.gather() for document in part]
     documents, emptied = drop_empty(documents)
     return dataclasses.replace(corpus, documents=documents, rejected=corpus.rejected + emptied)
+
+
+def read_and_normalize(files: list[tuple[Path, str]], tick: Callable) -> tuple[list[Document], tuple]:
+    """Pass 1 on a part of the files: read them, normalise Unicode; report what became of each file and
+    the counts of short lines."""
+    corpus = read_files(files)
+    documents = [normalize_unicode(document) for document in corpus.documents]
+    return documents, (
+        dataclasses.replace(corpus, documents=[]),
+        count_short_lines(d.text for d in documents),
+    )
+
+
+def clean_documents(
+    documents: list[Document], recurring: frozenset[str], tick: Callable
+) -> tuple[list[Document], YearEvidence]:
+    """Pass 2: the per-document cleaning steps; report the year evidence of the part."""
+    cleaned = []
+    for document in documents:
+        cleaned.append(clean_document(document, recurring))
+        tick()
+    return cleaned, gather_year_evidence(cleaned)
+
+
+def repair_documents(
+    documents: list[Document], evidence: YearEvidence, tick: Callable
+) -> tuple[list[Document], None]:
+    """Pass 3: repair years with the corpus-wide evidence."""
+    return [repair_document(document, evidence) for document in documents], None
 
 
 def normalize_unicode(document: Document) -> Document:
@@ -123,7 +160,7 @@ def repair_document(document: Document, evidence: YearEvidence) -> Document:
         title, date, title_edits = repair_years(
             title, date=date, source_file=document.source_file, evidence=evidence
         )
-        edits += [e if e.field == "date" else dataclasses.replace(e, field="title") for e in title_edits]
+        edits += [e if e.field == "date" else e._replace(field="title") for e in title_edits]
     return dataclasses.replace(
         document,
         text=text,
@@ -172,23 +209,3 @@ def drop_empty(documents: list[Document]) -> tuple[list[Document], list[Problem]
         if not d.text.strip()
     ]
     return kept, emptied
-
-
-def parallel_map(
-    function: Callable, items: Sequence, num_proc: int, progress: Callable | None = None
-) -> list:
-    """`map` over processes, results in input order, so the output never depends on `num_proc`."""
-    if num_proc <= 1 or len(items) < 2:
-        return _collect(map(function, items), progress)
-    chunksize = max(1, min(64, len(items) // (num_proc * 4)))
-    with get_context("fork").Pool(num_proc) as pool:
-        return _collect(pool.imap(function, items, chunksize=chunksize), progress)
-
-
-def _collect(results: Iterable, progress: Callable | None) -> list:
-    collected = []
-    for result in results:
-        collected.append(result)
-        if progress:
-            progress(1)
-    return collected

@@ -25,9 +25,7 @@ def apply_text_steps(document: Document, steps: Iterable[TextStep]) -> Document:
             if value:
                 columns[name], step_edits = step(value)
                 # Steps tag edits with the default column, `text`; only the title's need retagging.
-                edits += (
-                    step_edits if name == "text" else [dataclasses.replace(e, field=name) for e in step_edits]
-                )
+                edits += step_edits if name == "text" else [e._replace(field=name) for e in step_edits]
     return dataclasses.replace(document, title=columns["title"] or None, text=columns["text"], edits=edits)
 
 

@@ -499,6 +499,15 @@ def find_recurring_lines(
     >>> sorted(find_recurring_lines(pages))
     ['主办单位：某市人民政府', '首页 | 新闻 | 政务']
     """
+    return recurring_lines(count_short_lines(texts, max_length), len(texts), min_documents, min_share)
+
+
+def count_short_lines(texts: Iterable[str], max_length: int = 40) -> Counter[str]:
+    """In how many of `texts` each line of at most `max_length` characters occurs, whitespace collapsed.
+
+    The map of `find_recurring_lines`: count parts of a corpus apart, add the counters, then call
+    `recurring_lines`.
+    """
     counts: Counter[str] = Counter()
     for text in texts:
         counts.update(
@@ -508,7 +517,14 @@ def find_recurring_lines(
                 if key and len(key) <= max_length
             }
         )
-    needed = max(min_documents, math.ceil(min_share * len(texts)))
+    return counts
+
+
+def recurring_lines(
+    counts: Counter[str], documents: int, min_documents: int = 20, min_share: float = 0.1
+) -> frozenset[str]:
+    """The lines of `count_short_lines` over `documents` texts that `find_recurring_lines` returns."""
+    needed = max(min_documents, math.ceil(min_share * documents))
     # judged on the few lines that recur, not on every line of the corpus
     return frozenset(key for key, n in counts.items() if n >= needed and not _is_protected(key))
 

@@ -15,8 +15,8 @@ import numpy as np
 from datasketch import LeanMinHash
 
 from cleaner.dedup.minhash import containment_candidates, jaccard_candidates, lean_minhash
-from cleaner.dedup.parallel import chunks, map_shared
 from cleaner.dedup.shingles import code_point_shingle_hashes, key_code_points
+from cleaner.parallel import chunks, map_shared
 
 NEAR_DUPLICATE = "near_duplicate"
 CONTAINED = "contained"

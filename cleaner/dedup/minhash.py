@@ -17,8 +17,8 @@ from collections.abc import Sequence
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
-from cleaner.dedup.parallel import chunks, map_shared
 from cleaner.dedup.shingles import _first_of_each_value, hash_order
+from cleaner.parallel import chunks, map_shared
 
 # datasketch's default permutation scheme since 2.0: MurmurHash3-premixed 32-bit values, permuted by
 # a * h + b mod 2^32.

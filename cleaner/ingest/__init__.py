@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,8 +69,15 @@ def skip_reason(relative: str) -> str | None:
 
 
 def ingest(inputs: list[Path]) -> Corpus:
+    corpus = read_files(discover(inputs))
+    check_unique_ids((d.id, d.source_file) for d in corpus.documents)
+    return corpus
+
+
+def read_files(found: list[tuple[Path, str]]) -> Corpus:
+    """The documents of `(path, relative path)` pairs, in order, and what became of each file."""
     corpus = Corpus()
-    for path, relative in discover(inputs):
+    for path, relative in found:
         data = path.read_bytes()
         record = InputFile(file=relative, sha256=hashlib.sha256(data).hexdigest(), size=len(data), kind="")
         corpus.files.append(record)
@@ -88,16 +97,26 @@ def ingest(inputs: list[Path]) -> Corpus:
         corpus.documents.extend(contents.documents)
         corpus.rejected.extend(contents.rejected)
         corpus.warnings.extend(contents.warnings)
-    check_unique_ids(corpus.documents)
     return corpus
 
 
-def check_unique_ids(documents: list[Document]) -> None:
+def concatenate(parts: Sequence[Corpus]) -> Corpus:
+    """Corpora read from consecutive runs of files, as one."""
+    return Corpus(
+        **{
+            f.name: [item for part in parts for item in getattr(part, f.name)]
+            for f in dataclasses.fields(Corpus)
+        }
+    )
+
+
+def check_unique_ids(ids: Iterable[tuple[str, str]]) -> None:
+    """Raise IdClash at the first `(document id, source file)` whose id came before."""
     seen: dict[str, str] = {}
-    for document in documents:
-        if document.id in seen:
+    for document_id, source_file in ids:
+        if document_id in seen:
             raise IdClash(
-                f"document id {document.id!r} is used twice: in {seen[document.id]} and in {document.source_file}; "
+                f"document id {document_id!r} is used twice: in {seen[document_id]} and in {source_file}; "
                 "give the inputs distinct names or ids"
             )
-        seen[document.id] = document.source_file
+        seen[document_id] = source_file

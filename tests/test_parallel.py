@@ -1,0 +1,100 @@
+"""Shards keep their parts in their own processes between passes; map_shared spreads items over processes."""
+
+from __future__ import annotations
+
+import os
+import pickle
+from pathlib import Path
+
+import pytest
+
+from cleaner.documents import Document, Edit
+from cleaner.parallel import Shards, chunks, even_split, map_shared
+from cleaner.pipeline import clean_corpus
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _double_and_report_pid(part: list[int], tick) -> tuple[list[int], tuple[int, int]]:
+    for _ in part:
+        tick()
+    return [n * 2 for n in part], (os.getpid(), sum(part))
+
+
+def _add(part: list[int], amount: int, tick) -> tuple[list[int], int]:
+    return [n + amount for n in part], len(part)
+
+
+def _fail_on_negative(part: list[int], tick) -> tuple[list[int], None]:
+    if any(n < 0 for n in part):
+        raise ValueError(f"negative number in {part}")
+    return part, None
+
+
+def test_each_part_stays_in_one_process_across_passes() -> None:
+    ticks: list[int] = []
+    with Shards([[1, 2], [3], [4, 5, 6]], progress=ticks.append) as shards:
+        first = shards.run(_double_and_report_pid)
+        second = shards.run(_double_and_report_pid)
+        assert shards.run(_add, 1) == [2, 1, 3]
+        parts = shards.gather()
+    assert [pid for pid, _ in first] == [pid for pid, _ in second]
+    assert len({pid for pid, _ in first}) == 3
+    assert first[0][0] == os.getpid()  # the first part is worked on here, not shipped anywhere
+    assert [total for _, total in first] == [3, 3, 15]
+    assert [total for _, total in second] == [6, 6, 30]
+    assert parts == [[5, 9], [13], [17, 21, 25]]
+    assert sum(ticks) == 12  # every document of both ticking passes, whichever process ticked
+
+
+def test_an_error_in_a_worker_is_raised_here_and_the_workers_stop() -> None:
+    shards = Shards([[1, 2], [3, -1]])
+    pids = [pid for pid, _ in shards.run(_double_and_report_pid)]
+    with pytest.raises(ValueError, match=r"negative number in \[6, -2\]"), shards:
+        shards.run(_fail_on_negative)
+    with pytest.raises(ProcessLookupError):  # joined, so gone
+        os.kill(pids[1], 0)
+
+
+def test_one_part_starts_no_process() -> None:
+    with Shards([[1, 2, 3]]) as shards:
+        assert shards.run(_double_and_report_pid) == [(os.getpid(), 6)]
+        assert shards.gather() == [[2, 4, 6]]
+
+
+def test_even_split_balances_sizes_and_keeps_order() -> None:
+    assert even_split([1] * 10, 2) == [range(0, 5), range(5, 10)]
+    assert even_split([5, 1, 1, 1, 1, 1], 2) == [range(0, 1), range(1, 6)]
+    assert even_split([100, 1, 1], 3) == [range(0, 1), range(1, 2), range(2, 3)]
+    assert even_split([1, 2], 4) == [range(0, 1), range(1, 2)]  # never more parts than items
+    assert even_split([0, 0, 0], 2) == [range(0, 1), range(1, 3)]
+    assert even_split([], 2) == []
+
+
+def test_map_shared_is_the_same_for_any_process_count() -> None:
+    items = list(range(1, 51))
+    assert map_shared(divmod, 7, items, num_proc=3) == map_shared(divmod, 7, items, num_proc=1)
+    assert [i for r in chunks(50, 2) for i in r] == list(range(50))
+
+
+def test_documents_survive_pickling_with_their_edits() -> None:
+    document = Document(
+        id="000",
+        text="同志们：",
+        source_file="000.txt",
+        title="讲话",
+        authors=["于年中"],
+        edits=[Edit("lines", "rejoin_hard_wrap", "会\n议", "会议", note="jieba word 会议", count=2)],
+        placeholders=1,
+    )
+    copy = pickle.loads(pickle.dumps(document))
+    assert copy == document
+    assert type(copy.edits[0]) is Edit and copy.edits[0].count == 2
+
+
+def test_clean_corpus_is_the_same_for_any_process_count() -> None:
+    one = clean_corpus([REPO / "raw"], num_proc=1).documents
+    three = clean_corpus([REPO / "raw"], num_proc=3).documents
+    assert one == three
+    # five files in three parts of sizes as even as whole files allow, gathered back in file order
+    assert [d.source_file[:3] for d in three] == ["000", "001"] + ["002"] * 4 + ["003"] + ["004"] * 5
