@@ -7,7 +7,6 @@ added here and nowhere else.
 from __future__ import annotations
 
 import dataclasses
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -131,15 +130,13 @@ class Problem:
 
 def merge_edits(edits: list[Edit]) -> list[Edit]:
     """Fold identical edits into one with their summed `count`, keeping first-seen order."""
-    first: dict[tuple, Edit] = {}
-    totals: Counter[tuple] = Counter()
+    totals: dict[tuple, int] = {}
     for edit in edits:
-        key = (edit.step, edit.rule, edit.field, edit.before, edit.after, edit.note)
-        first.setdefault(key, edit)
-        totals[key] += edit.count
-    return [
-        edit if edit.count == totals[key] else edit._replace(count=totals[key]) for key, edit in first.items()
-    ]
+        key = edit[:-1]  # every field but `count`
+        totals[key] = totals.get(key, 0) + edit.count
+    if len(totals) == len(edits):  # nothing to fold, as for every document the pipeline has merged
+        return list(edits)
+    return [Edit(*key, count=count) for key, count in totals.items()]
 
 
 _string = datasets.Value("string")

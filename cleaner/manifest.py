@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections import Counter, defaultdict
+from collections import Counter
 from importlib.metadata import PackageNotFoundError, version
 
 from cleaner.documents import SCHEMA_VERSION, Document
@@ -25,17 +25,18 @@ def library_versions() -> dict[str, str]:
 
 def step_counts(documents: list[Document]) -> dict:
     """Per step: how many documents it changed and how many edits it made; per rule, the same."""
-    changed: dict[str, set[str]] = defaultdict(set)
-    edits: Counter[str] = Counter()
-    rules: Counter[str] = Counter()
+    changed: Counter[str] = Counter()
+    rules: Counter[tuple[str, str]] = Counter()
     for document in documents:
+        changed.update({edit.step for edit in document.edits})
         for edit in document.edits:
-            changed[edit.step].add(document.id)
-            edits[edit.step] += edit.count
-            rules[f"{edit.step}.{edit.rule}"] += edit.count
+            rules[edit.step, edit.rule] += edit.count
+    edits: Counter[str] = Counter()
+    for (step, _), count in rules.items():
+        edits[step] += count
     return {
-        "steps": {step: {"documents": len(changed[step]), "edits": edits[step]} for step in sorted(changed)},
-        "rules": dict(sorted(rules.items())),
+        "steps": {step: {"documents": changed[step], "edits": edits[step]} for step in sorted(changed)},
+        "rules": dict(sorted((f"{step}.{rule}", count) for (step, rule), count in rules.items())),
     }
 
 
@@ -51,7 +52,8 @@ def render_manifest(build: Build) -> dict:
             return {"id": document_id, "outcome": "duplicate", "duplicate_of": duplicates[document_id]}
         return {"id": document_id, "outcome": "rejected", "reason": dropped.get(document_id, "")}
 
-    inputs = [{**dataclasses.asdict(f), "documents": [outcome(i) for i in f.documents]} for f in build.files]
+    # `vars`, not `dataclasses.asdict`, which deep-copies every list only to have it replaced
+    inputs = [{**vars(f), "documents": [outcome(i) for i in f.documents]} for f in build.files]
     return {
         "schema_version": SCHEMA_VERSION,
         "parameters": build.params.to_dict(),
