@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import gc
 import itertools
 import multiprocessing
 import pickle
@@ -108,7 +109,15 @@ class Shards:
         """Every part, in order; the workers then stop."""
         for _, connection in self._workers:
             connection.send(None)
-        return [self._local, *self._answers()]
+        # Unpickling a million objects (texts, edits) triggers the cyclic collector again and again, each
+        # time walking everything already received: pausing it made receiving 40 MB of documents 3x faster.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return [self._local, *self._answers()]
+        finally:
+            if collecting:
+                gc.enable()
 
     def _tick(self, n: int = 1) -> None:
         """This process's progress, and the workers' ticks that have arrived meanwhile."""
