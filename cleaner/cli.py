@@ -13,7 +13,6 @@ from tqdm import tqdm
 from cleaner.dedup import DedupParams
 from cleaner.documents import merge_edits
 from cleaner.pipeline import Params, build
-from cleaner.publish import write_output
 
 DEFAULT_DEDUP = DedupParams()
 
@@ -109,6 +108,8 @@ def build_command(
         inputs=tuple(_relative_to(path, root) for path in inputs or (Path("raw"),)),
         dedup=dataclasses.replace(DEFAULT_DEDUP, **dedup_options),
     )
+    from cleaner.publish import write_output  # imports datasets (0.7 s): only once there is a build
+
     with tqdm(desc="cleaning", unit="doc", disable=None) as bar:
         result = _run(lambda: build(params, root, num_proc=num_proc, progress=bar.update))
     write_output(result, output)

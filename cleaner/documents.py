@@ -7,10 +7,9 @@ added here and nowhere else.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass, field
-from typing import NamedTuple
-
-import datasets
+from typing import Any, NamedTuple
 
 SCHEMA_VERSION = 1
 
@@ -139,47 +138,64 @@ def merge_edits(edits: list[Edit]) -> list[Edit]:
     return [Edit(*key, count=count) for key, count in totals.items()]
 
 
-_string = datasets.Value("string")
+@functools.cache
+def _features() -> dict[str, Any]:
+    import datasets
 
-EDIT_FEATURES = {
-    "step": _string,
-    "rule": _string,
-    "field": _string,
-    "before": _string,
-    "after": _string,
-    "note": _string,
-    "count": datasets.Value("int32"),
-}
+    _string = datasets.Value("string")
 
-FEATURES = datasets.Features(
-    {
-        "id": _string,
-        "title": _string,
-        "text": _string,
-        "source_file": _string,
-        "part": datasets.Value("int32"),
-        "date": _string,
-        "url": _string,
-        "publisher": _string,
-        "source": _string,
-        "authors": datasets.List(_string),
-        "tags": datasets.List(_string),
-        "doc_number": _string,
-        "edits": datasets.List(EDIT_FEATURES),
-        "placeholders": datasets.Value("int32"),
-        "duplicate_ids": datasets.List(_string),
+    EDIT_FEATURES = {
+        "step": _string,
+        "rule": _string,
+        "field": _string,
+        "before": _string,
+        "after": _string,
+        "note": _string,
+        "count": datasets.Value("int32"),
     }
-)
 
-DUPLICATE_FEATURES = datasets.Features(
-    {
-        **FEATURES,
-        "duplicate_of": _string,
-        "jaccard": datasets.Value("float64"),
-        "containment": datasets.Value("float64"),
-        "reason": _string,
-    }
-)
+    FEATURES = datasets.Features(
+        {
+            "id": _string,
+            "title": _string,
+            "text": _string,
+            "source_file": _string,
+            "part": datasets.Value("int32"),
+            "date": _string,
+            "url": _string,
+            "publisher": _string,
+            "source": _string,
+            "authors": datasets.List(_string),
+            "tags": datasets.List(_string),
+            "doc_number": _string,
+            "edits": datasets.List(EDIT_FEATURES),
+            "placeholders": datasets.Value("int32"),
+            "duplicate_ids": datasets.List(_string),
+        }
+    )
+
+    DUPLICATE_FEATURES = datasets.Features(
+        {
+            **FEATURES,
+            "duplicate_of": _string,
+            "jaccard": datasets.Value("float64"),
+            "containment": datasets.Value("float64"),
+            "reason": _string,
+        }
+    )
+    return {"EDIT_FEATURES": EDIT_FEATURES, "FEATURES": FEATURES, "DUPLICATE_FEATURES": DUPLICATE_FEATURES}
+
+
+def __getattr__(name: str) -> Any:
+    """`FEATURES`, `DUPLICATE_FEATURES` and `EDIT_FEATURES`, the schema of both configs, built on first use.
+
+    They need `datasets`, whose import (0.7 s) only publishing needs: not the cleaning workers, `cleaner
+    show` or `cleaner --help`.
+    """
+    if name in ("EDIT_FEATURES", "FEATURES", "DUPLICATE_FEATURES"):
+        return _features()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 # One line per column, for the dataset card and the README.
 COLUMN_DESCRIPTIONS = {

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import LeanMinHash
 
 from cleaner.dedup.minhash import containment_candidates, jaccard_candidates, lean_minhash
 from cleaner.dedup.shingles import code_point_shingle_hashes, key_code_points
 from cleaner.parallel import chunks, map_shared
+
+if TYPE_CHECKING:  # imported where it is used: see cleaner.dedup.minhash
+    from datasketch import LeanMinHash
 
 NEAR_DUPLICATE = "near_duplicate"
 CONTAINED = "contained"

@@ -13,12 +13,17 @@ import functools
 import itertools
 import math
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 from cleaner.dedup.shingles import _first_of_each_value, hash_order
 from cleaner.parallel import chunks, map_shared
+
+# datasketch is imported inside the functions that use it: it imports scipy, 0.8 s that `cleaner show`,
+# `cleaner --help` and the cleaning passes of a build need not wait for.
+if TYPE_CHECKING:
+    from datasketch import LeanMinHash
 
 # datasketch's default permutation scheme since 2.0: MurmurHash3-premixed 32-bit values, permuted by
 # a * h + b mod 2^32.
@@ -36,6 +41,8 @@ _PERMUTATION_BLOCK = 8192
 @functools.cache
 def permutations(num_perm: int = 128, seed: int = 42) -> np.ndarray:
     """datasketch's own permutation parameters `(a, b)`, shape `(2, num_perm)`, for this seed."""
+    from datasketch import MinHash  # late: see the imports above
+
     return MinHash(num_perm=num_perm, seed=seed, scheme=SCHEME).permutations
 
 
@@ -77,6 +84,8 @@ def lean_minhash(hashes: np.ndarray, num_perm: int = 128, seed: int = 42) -> Lea
     """
     if hashes.size == 0:
         return None
+    from datasketch import LeanMinHash  # late: see the imports above
+
     values = (hashes >> np.uint64(32)).astype(np.uint32)
     return LeanMinHash(seed=seed, hashvalues=signature(values, num_perm, seed), scheme=SCHEME)
 
@@ -97,6 +106,8 @@ def jaccard_candidates(
     (`MinHashLSH.hashranges`); a collision is two equal rows of a band, found by sorting the band rather
     than through the index's hash tables (a tenth of the time).
     """
+    from datasketch import MinHashLSH  # late: see the imports above
+
     bands = MinHashLSH(threshold=threshold, num_perm=num_perm, weights=weights).hashranges
     indexed = np.array([position for position, minhash in enumerate(minhashes) if minhash is not None])
     if indexed.size == 0:
