@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import re
 import sys
 from collections import Counter
@@ -10,18 +11,31 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner.clean.furniture import (
+    _ANYWHERE_CLUE,
+    _ANYWHERE_RULES,
+    _BULLET_ITEM,
+    _BULLET_STARTS,
     _COPYRIGHT_HINT,
     _COPYRIGHT_MARK,
     _COPYRIGHT_WORDS,
     _EDITOR_KEY,
     _EDITOR_PAIR,
+    _META_KEY_STARTS,
+    _META_KEYS,
+    _META_LEAD,
     _PHOTO_CREDIT,
     _PHOTO_HINT,
     _REPRINT_NOTICE,
     _VOCAB,
+    _VOCAB_CASED,
     _VOCAB_SHAPE,
+    _anywhere_hits,
+    _button_bar,
+    _first_hit,
+    _Limits,
     _strip_buttons,
     _vocab_rule,
+    _vocab_shaped,
     _vocab_tokens,
     find_recurring_lines,
     strip_furniture,
@@ -668,3 +682,127 @@ def test_idempotent_on_shuffled_page_lines(text):
     remaining.subtract(e.before for e in edits if e.field == "text")
     assert min(remaining.values()) >= 0
     assert +remaining == Counter(cleaned.split("\n")) or (cleaned == "" and not +remaining)
+
+
+# --- fast paths: a cheap look at a line stands in for the rules only where no rule could hold -------------
+
+DEFAULT_LIMITS = _Limits(
+    max_furniture_chars=150,
+    max_nav_item_chars=8,
+    min_nav_run=3,
+    max_absorbed_chars=4,
+    min_prose_chars=20,
+    min_title_chars=5,
+    max_title_chars=80,
+    max_column_chars=8,
+)
+# so long that no rule's length bound keeps it from reading the line
+NO_LENGTH_BOUND = dataclasses.replace(DEFAULT_LIMITS, max_furniture_chars=10**6)
+
+ANYWHERE_WORDS = (
+    "版权所有 版权归 版 权 copyright all rights reserved © 未经 书面 许可 授权 不得 转载 转载请注明 如有侵权"
+    " 请联系删除 ICP 备 证 号 15113773 -1 公网安备 网站标识码 bm01000001 扫一扫 扫描二维码 扫码关注 分享到"
+    " 分享 一键分享 在手机上打开 在手机 当前 您现在的 位置 上一篇 下一篇 上一页 前一篇 后一篇 无 责任编辑"
+    " 编辑 审核 张三 CFP IC photo 视觉中国 东方IC 图虫创意 Getty Images 新华社发 资料图片 供图 摄 图片来源"
+    " 图 拍 （ ） ( ) 【 】 [ ] ： : / 人民网 微信 打印"
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(lines_of(ANYWHERE_WORDS + ODD_CASES))
+def test_anywhere_quick_check_passes_every_rule(s):
+    # `_button_bar` has its own quick check, `_VOCAB_CASED`
+    for limits in (DEFAULT_LIMITS, NO_LENGTH_BOUND):
+        if any(rule(s, limits) for rule in _ANYWHERE_RULES if rule is not _button_bar):
+            assert _ANYWHERE_CLUE.search(s), s
+
+
+def test_anywhere_quick_check_knows_every_case_and_space():
+    every_char = "".join(map(chr, range(sys.maxunicode + 1)))
+    # the first letters of `copyright`, `all rights reserved`, `ICP`, `CFP`, `IC photo` and `Getty` in any case
+    cased = "".join(re.findall("[acgi]", every_char, re.I))
+    assert _ANYWHERE_CLUE.sub("", cased) == ""
+    # `版 权` is `版权` once `str.split` whitespace is gone, and the quick check reads it with `\s`
+    assert re.sub(r"\s", "", every_char) == "".join(every_char.split())
+
+
+# one line for each clue of the anywhere rules, with no other clue on it
+CLUE_LINES = [
+    *("上一篇", "【下一篇】", "上一条", "下一条", "上一页", "下一页", "前一篇", "后一篇"),
+    *("扫一扫", "扫码关注", "一键分享", "在手机上打开"),
+    *("视觉中国", "新华社发", "资料图", "张三 摄", "（张三摄）", "图：张三", "张家港市容 ıC photo"),
+    *("版权所有", "版 权 归 人民网", "如有侵权", "请联系删除", "转载请注明出处", "未经授权禁止使用"),
+    *("粤ICP备15113773号", "粤ıcp备15113773号", "京公网安备11010202000001号", "网站标识码bm01000001"),
+    *("ALL RIGHTS RESERVED", "copyright 人民网", "您现在的位置：首页"),
+]
+
+
+def odd_lines() -> list[str]:
+    """Lines past the quick checks' length tiers, and furniture in every shape the rules know."""
+    return [
+        PROSE * 3,
+        "责任编辑：张三 " * 12,
+        "编辑：张三 审核：李四 " * 10,
+        "【打印本页】" * 30,
+        "首页 | English | RSS " * 10,
+        "Copyright © 2010-2016 东莞人才发展研究院 " * 5,
+        "张家港市容 " * 25 + "CFP",
+        "分享到：微信 微博" + " " * 40,
+        *(line for line, _ in ODD_FURNITURE),
+        *CLUE_LINES,
+    ]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(LINES + odd_lines()), lines_of(ANYWHERE_WORDS + ODD_CASES))))
+def test_anywhere_hits_are_the_rules_asked_one_by_one(lines):
+    for limits in (DEFAULT_LIMITS, NO_LENGTH_BOUND):
+        expected = {
+            i: hit for i, s in enumerate(lines) if s and (hit := _first_hit(_ANYWHERE_RULES, s, limits))
+        }
+        assert _anywhere_hits(lines, limits) == expected
+
+
+def test_anywhere_hits_on_the_known_lines():
+    lines = LINES + odd_lines()
+    expected = {
+        i: hit for i, s in enumerate(lines) if s and (hit := _first_hit(_ANYWHERE_RULES, s, DEFAULT_LIMITS))
+    }
+    assert len(expected) >= 20
+    assert _anywhere_hits(lines, DEFAULT_LIMITS) == expected
+
+
+def test_furniture_shape_before_lower_casing_knows_every_case():
+    # a character outside `_VOCAB_CASED` never lower-cases into furniture characters; `Σ` lower-cases
+    # to `ς` at the end of a word, which `str.lower` of the character alone does not show
+    every_char = "".join(map(chr, range(sys.maxunicode + 1)))
+    changing = [c for c in every_char if c.lower() != c]
+    assert [c for c in changing if _VOCAB_SHAPE.fullmatch(c.lower()) and not _VOCAB_CASED.fullmatch(c)] == []
+    assert not _VOCAB_SHAPE.fullmatch("ς") and not _VOCAB_SHAPE.fullmatch("σ")
+
+
+@settings(max_examples=300, deadline=None)
+@given(lines_of("| 【 】 > · 。 的 ΣΑ" + ODD_CASES, *_VOCAB))
+def test_furniture_shape_is_the_lower_cased_line(s):
+    assert _vocab_shaped(s) == bool(_VOCAB_SHAPE.fullmatch(s.lower()))
+
+
+@settings(max_examples=200, deadline=None)
+@given(lines_of(" ".join([*_META_KEYS, "索 引 号", "标　　题", "：", ":", "国务院", "综合政务"]) + ODD_CASES))
+def test_metadata_key_opens_with_a_known_character(s):
+    if _META_LEAD.match(s):
+        assert s[:1] in _META_KEY_STARTS
+
+
+def test_bullet_item_opens_with_a_bullet():
+    for line in ("• 时政", "· 更多>>", "▶国际", "■ 报 纸"):
+        assert _BULLET_ITEM.match(line) and line[:1] in _BULLET_STARTS
+    assert all(_BULLET_ITEM.match(bullet + " 时政") for bullet in _BULLET_STARTS)
+
+
+def test_pages_of_one_site_are_read_alike():
+    # rule verdicts are remembered across pages; a page read again gives the same result
+    page = NEWS_PAGE + "\n" + gov_page(GOV_BLOCK_PAIRED)
+    first = strip_furniture(page)
+    assert first[2] and strip_furniture(page) == first
+    assert strip_furniture(page, max_furniture_chars=10) != first

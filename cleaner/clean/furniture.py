@@ -31,6 +31,7 @@ Blank lines are left for the lines step, so every removal is exactly one line an
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -129,11 +130,15 @@ _VOCAB: dict[str, str] = {
 # Furniture words are read between separators and brackets: `【打印本页】【关闭窗口】`, `首页 | English`
 _VOCAB_SEPARATORS = r"\s|｜丨│┊•·▪>＞»›→/／\\【】\[\]()（）<>《》:：,，、;；—\-_=+*#~!！?？。.…\"“”'‘’"
 _VOCAB_SPLIT = re.compile(f"[{_VOCAB_SEPARATORS}]+")
+_VOCAB_CHARS = "".join(sorted({char for word in _VOCAB for char in word}))
 # A line of furniture words has, once lower-cased, only their characters and separators: `【打印本页】`.
 # Most lines fail this at their first characters, before any word is looked up.
-_VOCAB_SHAPE = re.compile(
-    f"[{_VOCAB_SEPARATORS}{re.escape(''.join(sorted({char for word in _VOCAB for char in word})))}]*"
-)
+_VOCAB_SHAPE = re.compile(f"[{_VOCAB_SEPARATORS}{re.escape(_VOCAB_CHARS)}]*")
+# The same before lower-casing, so that body lines fail it without being lower-cased: the characters whose
+# lower case is in `_VOCAB_SHAPE`. The words are lower case and their only letters ASCII, so these are
+# their characters in both cases (`İ` lower-cases to `i` and a combining dot, `Σ` to `σ` or `ς`, and none
+# of those is a furniture character).
+_VOCAB_CASED = re.compile(f"[{_VOCAB_SEPARATORS}{re.escape(_VOCAB_CHARS + _VOCAB_CHARS.upper())}]*")
 # and between scripts: `首页English` -> `首页`, `English`
 _SCRIPT_RUN = re.compile(rf"[{_CJK}]+|[A-Za-z0-9]+|[^{_CJK}A-Za-z0-9]")
 # A button in brackets inside another line: `【我要纠错】`, `【字体：大 中 小】`, `[打印]`
@@ -174,6 +179,7 @@ _SHARE = re.compile(
     r"扫一扫|扫描二维码|扫码(?:阅读|关注|分享|打开)|^分享(?:到|至|给|让|本文|此文)|一键分享"
     r"|在手机上?(?:打开|浏览|阅读)"
 )
+_MAX_SHARE_CHARS = 40
 # `当前位置:主页 > 人才东莞 > 人才政策 >`, `您现在的位置：首页 > 政策`
 _BREADCRUMB_LEAD = re.compile(r"^(?:当前|您的|你的|您现在的|你现在的|您当前的|您所在的|所在)?位置\s*[:：]")
 # `上一篇：关于…的通知`, `下一篇：无`
@@ -197,6 +203,7 @@ _PHOTO_CREDIT = re.compile(
     r"|^(?:图片来源|图片提供|图源|摄影|图)\s*[:：/／]",
     re.I,
 )
+_MAX_PHOTO_CREDIT_CHARS = 120
 # Every photo credit above has one of these characters: `摄`, `供图`, `视觉中国`, `新华社发`, and the
 # first letter of `CFP`, `IC photo` or `Getty Images` in any case (`ı` and `İ` match `i` case-insensitively).
 _PHOTO_HINT = re.compile(r"[摄图觉华cCiIıİgG]")
@@ -264,8 +271,10 @@ _HOME_LINK = re.compile(rf"[{_CJK}A-Za-z]{{0,8}}首页")
 _VISITOR = re.compile(r"第\s*\d+\s*位访(?:客|问者)|总访问量|访问人次\s*[:：]")
 # `今天是：2019年1月27日 星期日` is today's date on the site, not the document's
 _TODAY = re.compile(r"^(?:今天是|今日是|当前时间|现在时间)\s*[:：]?")
+_BULLETS = "•▪▫◦‣⁃●■□◆◇►▶·"
+_BULLET_STARTS = frozenset(_BULLETS)
 # `  • 时政`, `· 更多>>`
-_BULLET_ITEM = re.compile(r"^[•▪▫◦‣⁃●■□◆◇►▶·]\s*(?P<item>\S.*)$")
+_BULLET_ITEM = re.compile(rf"^[{_BULLETS}]\s*(?P<item>\S.*)$")
 # `相关链接`, `【相关阅读】`, `延伸阅读：`
 _RELATED_HEADING = re.compile(
     r"^[【\[]?(?:相关链接|相关新闻|相关阅读|相关稿件|相关文章|相关文档|相关文件|相关解读|相关推荐|延伸阅读"
@@ -335,6 +344,8 @@ _META_ALTERNATIVES = "|".join(
 )
 # A key opening a line, with or without a colon: `索引号：000014349/2019-00015`, `主题词：`, `发文机关 国务院`
 _META_LEAD = re.compile(rf"(?P<key>{_META_ALTERNATIVES})\s*(?:[:：]|(?=\s)|$)")
+# The first characters of the keys: a line that starts with none of them opens with no key
+_META_KEY_STARTS = frozenset(key[0] for key in _META_KEYS)
 # A further key on the same line needs its colon: `索引号：000014349/2019-00015 主题分类：综合政务`
 _META_NEXT = re.compile(rf"(?<=\s)(?P<key>{_META_ALTERNATIVES})\s*[:：]")
 # `市场监管 双随机；一公开` -> three tags; also splits names in `于年中 桂昭明`
@@ -407,15 +418,20 @@ def strip_furniture(
     )
     lines = text.split("\n")
     stripped = [line.strip() for line in lines]
+    # a key opens the line, so a line whose first character opens no key has none
+    meta_pairs = [_meta_pairs(s) if s[:1] in _META_KEY_STARTS else [] for s in stripped]
+    verdicts = _LineVerdicts(recurring, limits)
     # Removing a line can make its neighbours furniture (two metadata keys that a now-removed line kept
     # apart), so classify again until nothing more is found: the result is a fixed point, which is what
-    # makes the step idempotent.
+    # makes the step idempotent. The anywhere rules read a line alone, so the first pass finds, and
+    # removes, every line they hold on, and the later passes start without them.
     hits: dict[int, _Hit] = {}
     alive = list(range(len(lines)))
-    verdicts = _LineVerdicts(recurring, limits)
-    while found := _classify([stripped[i] for i in alive], verdicts):
+    found = _classify(stripped, meta_pairs, _anywhere_hits(stripped, limits), verdicts)
+    while found:
         hits.update({alive[k]: hit for k, hit in found.items()})
         alive = [i for k, i in enumerate(alive) if k not in found]
+        found = _classify([stripped[i] for i in alive], [meta_pairs[i] for i in alive], {}, verdicts)
     if not hits:
         return text, {}, []
     edits = [
@@ -426,58 +442,55 @@ def strip_furniture(
 
 
 class _LineVerdicts:
-    """What the rules say about a line on its own, worked out once per distinct line of a page.
-
-    The page is classified again after every removal, and the lines that stay are the same strings, so
-    the later passes only redo the rules that read neighbouring lines.
+    """Whether a line of a page is prose, worked out once per distinct line: the page is classified again
+    after every removal, and the lines that stay are the same strings.
     """
 
     def __init__(self, recurring: frozenset[str], limits: _Limits) -> None:
         self.recurring = recurring
         self.limits = limits
-        self._anywhere: dict[str, _Hit | None] = {}
         self._prose: dict[str, bool] = {}
-        self._zone: dict[tuple[str, bool], _Hit | None] = {}
-
-    def anywhere(self, s: str) -> _Hit | None:
-        if s not in self._anywhere:
-            self._anywhere[s] = _first_hit(_ANYWHERE_RULES, s, self.limits)
-        return self._anywhere[s]
 
     def prose(self, s: str) -> bool:
         if s not in self._prose:
             self._prose[s] = _is_prose(s, self.limits)
         return self._prose[s]
 
-    def zone(self, s: str, top: bool) -> _Hit | None:
-        if (s, top) not in self._zone:
-            self._zone[s, top] = _zone_hit(s, top, self.recurring, self.limits)
-        return self._zone[s, top]
 
+def _classify(
+    stripped: list[str],
+    pairs_of: list[list[tuple[str, str]]],
+    hits: dict[int, _Hit],
+    verdicts: _LineVerdicts,
+) -> dict[int, _Hit]:
+    """One look at the page: the furniture lines by index, with why and what they say.
 
-def _classify(stripped: list[str], verdicts: _LineVerdicts) -> dict[int, _Hit]:
-    """One look at the page: the furniture lines by index, with why and what they say."""
+    `pairs_of` holds the metadata keys and values of each line (`_meta_pairs`), `hits` the lines already
+    known to be furniture; it is filled in and returned.
+    """
     limits = verdicts.limits
-    hits: dict[int, _Hit] = {}
-    for i, s in enumerate(stripped):
-        hit = s and verdicts.anywhere(s)
-        if hit:
-            hits[i] = hit
-    hits.update(_metadata_blocks(stripped, hits, limits))
+    hits.update(_metadata_blocks(stripped, pairs_of, hits, limits))
 
-    prose = [i for i, s in enumerate(stripped) if i not in hits and verdicts.prose(s)]
-    first, last = (prose[0], prose[-1]) if prose else (len(stripped), -1)
+    # whether a line is prose is asked from the ends of the page inwards
+    n = len(stripped)
+    first = next((i for i in range(n) if i not in hits and verdicts.prose(stripped[i])), n)
+    last = next((i for i in reversed(range(first, n)) if i not in hits and verdicts.prose(stripped[i])), -1)
 
     def in_zone(i: int) -> bool:
         return i < first or i > last
 
-    for i, s in enumerate(stripped):
-        if s and i not in hits and in_zone(i):
-            hit = verdicts.zone(s, i < first)
+    # the header and the footer, top to bottom (the whole page when it has no prose)
+    zone = (*range(first), *range(max(first, last + 1), n))
+    for i in zone:
+        s = stripped[i]
+        if s and i not in hits:
+            hit = _zone_hit(s, i < first, verdicts.recurring, limits)
             if hit:
                 hits[i] = hit
     hits.update(_paper_names(stripped, hits))
-    hits.update(_nav_runs(stripped, hits, in_zone, limits))
+    # a tab bar is a run of bullet items in the header or footer, and most pages have no bullet there
+    if any(stripped[i][:1] in _BULLET_STARTS for i in zone):
+        hits.update(_nav_runs(stripped, hits, in_zone, limits))
     hits.update(_related_links(stripped, hits, last))
     hits.update(_title_lines(stripped, hits, first, limits))
     return hits
@@ -592,7 +605,13 @@ def _vocab_tokens(s: str) -> list[str]:
 
 def _words_rule(s: str) -> str | None:
     """The rule for a line made only of furniture words: `【打印本页】【关闭窗口】` -> print_close."""
-    return _vocab_rule(_vocab_tokens(s)) if _VOCAB_SHAPE.fullmatch(s.lower()) else None
+    return _vocab_rule(_vocab_tokens(s)) if _vocab_shaped(s) else None
+
+
+def _vocab_shaped(s: str) -> bool:
+    """Whether `s`, lower-cased, has only the characters of furniture words and separators: `【打印本页】`."""
+    # body lines fail `_VOCAB_CASED` at their first characters, before they are lower-cased
+    return bool(_VOCAB_CASED.fullmatch(s) and _VOCAB_SHAPE.fullmatch(s.lower()))
 
 
 def _vocab_rule(tokens: list[str]) -> str | None:
@@ -678,7 +697,8 @@ def _registration(s: str, limits: _Limits) -> _Hit | None:
 
 
 def _share_prompt(s: str, limits: _Limits) -> _Hit | None:
-    return _Hit("share_prompt", "share or QR prompt") if len(s) <= 40 and _SHARE.search(s) else None
+    found = len(s) <= _MAX_SHARE_CHARS and _SHARE.search(s)
+    return _Hit("share_prompt", "share or QR prompt") if found else None
 
 
 def _breadcrumb_lead(s: str, limits: _Limits) -> _Hit | None:
@@ -709,13 +729,13 @@ def _editor_line(s: str, limits: _Limits) -> _Hit | None:
 
 
 def _photo_credit(s: str, limits: _Limits) -> _Hit | None:
-    found = len(s) <= 120 and _PHOTO_HINT.search(s) and _PHOTO_CREDIT.search(s)
+    found = len(s) <= _MAX_PHOTO_CREDIT_CHARS and _PHOTO_HINT.search(s) and _PHOTO_CREDIT.search(s)
     return _Hit("photo_credit", "photo credit") if found else None
 
 
 def _button_bar(s: str, limits: _Limits) -> _Hit | None:
     """Two or more furniture words and nothing else: `【打印本页】【关闭窗口】`, `首页English`."""
-    if not _VOCAB_SHAPE.fullmatch(s.lower()):
+    if not _vocab_shaped(s):
         return None
     tokens = _vocab_tokens(s)
     rule = len(tokens) >= 2 and _vocab_rule(tokens)
@@ -732,6 +752,46 @@ _ANYWHERE_RULES = (
     _photo_credit,
     _button_bar,
 )
+# Every line of every page meets the rules above, and nearly all are body text, so one look at the line
+# decides whether any rule but `_button_bar` could hold. Each rule can only hold on a line that has its
+# clue: copyright `©`, the first letter of `copyright` or `all rights reserved` in any case, or a notice
+# word, spaced out or not (`\s` is the whitespace `str.split` drops); registration `ICP` (its `I` in any
+# case), `公网安备` or `网站标识码`; a share prompt `扫`, `分享` or `在手机`; a `位置：` breadcrumb and an
+# editor credit their colon; a previous/next link its word; a photo credit `摄`, `图`, `视觉中国`,
+# `新华社发` or the first letter of `CFP`, `IC photo` or `Getty Images` in any case.
+# Every alternative opens with a literal, so that `re` skips ahead to the characters that can start one.
+_ANYWHERE_CLUE = re.compile(
+    r"©|c|C|a|A|版\s*权|未\s*经|转\s*载|侵\s*权|删\s*除"
+    "|i|I|ı|İ|公网安备|网站标识码"
+    "|扫|分享|在手机"
+    "|:|："
+    "|上一篇|下一篇|上一条|下一条|上一页|下一页|前一篇|后一篇"
+    "|摄|图|视觉中国|新华社发|g|G"
+)
+
+
+def _anywhere_hits(stripped: list[str], limits: _Limits) -> dict[int, _Hit]:
+    """The lines, by index, that one of `_ANYWHERE_RULES` holds on, and the first that does.
+
+    `["为贯彻落实精神，特制定本方案。", "【打印本页】【关闭窗口】"]` -> {1: print_close}
+    """
+    # past this length only an editor credit (which has a colon) or a button bar is left
+    longest = max(limits.max_furniture_chars, _MAX_PHOTO_CREDIT_CHARS, _MAX_SHARE_CHARS)
+    hits: dict[int, _Hit] = {}
+    for i, s in enumerate(stripped):
+        if not s:
+            continue
+        clue = (":" in s or "：" in s) if len(s) > longest else _ANYWHERE_CLUE.search(s)
+        # without a clue only a bar of furniture words is left, a shape most lines fail at once
+        if (clue or _VOCAB_CASED.fullmatch(s)) and (hit := _anywhere_rule_hit(s, limits)):
+            hits[i] = hit
+    return hits
+
+
+# the same footers, button bars and credits are on many pages of a site
+@functools.lru_cache(maxsize=4096)
+def _anywhere_rule_hit(s: str, limits: _Limits) -> _Hit | None:
+    return _first_hit(_ANYWHERE_RULES, s, limits)
 
 
 # --- rules for the header and footer ---------------------------------------------------------------
@@ -892,9 +952,20 @@ def _page_timestamp(s: str, limits: _Limits) -> _Hit | None:
 
 
 def _zone_hit(s: str, top: bool, recurring: frozenset[str], limits: _Limits) -> _Hit | None:
+    hit = _zone_rule_hit(s, top, limits)
+    if hit:
+        return hit
+    if " ".join(s.split()) in recurring and not _is_protected(s):
+        return _Hit("recurring_line", "recurs on many pages of the corpus")
+    return None
+
+
+# the same nav bars and footers close many pages of a site
+@functools.lru_cache(maxsize=4096)
+def _zone_rule_hit(s: str, top: bool, limits: _Limits) -> _Hit | None:
     # signatures (`中共中央 国务院 中央军委 …`) sit at the bottom: space-separated menus count at the top only
     rules = (_page_info, _masthead, _site_name_line, _menu_line) if top else (_page_info,)
-    hit = _first_hit(
+    return _first_hit(
         (
             *rules,
             _reporter_line,
@@ -908,23 +979,24 @@ def _zone_hit(s: str, top: bool, recurring: frozenset[str], limits: _Limits) -> 
         s,
         limits,
     )
-    if hit:
-        return hit
-    if " ".join(s.split()) in recurring and not _is_protected(s):
-        return _Hit("recurring_line", "recurs on many pages of the corpus")
-    return None
 
 
 # --- rules that read neighbouring lines -----------------------------------------------------------
 
 
-def _metadata_blocks(stripped: list[str], hits: dict[int, _Hit], limits: _Limits) -> dict[int, _Hit]:
+def _metadata_blocks(
+    stripped: list[str], pairs_of: list[list[tuple[str, str]]], hits: dict[int, _Hit], limits: _Limits
+) -> dict[int, _Hit]:
     """Government metadata blocks: `索引号：…` / `主题分类：…` / … in one line, or a key and its value
     on separate lines. A key's value may be empty; the next line is taken as its value only when it has
     the value's shape, so the body line after an empty `主题词：` stays. Lines already furniture are
-    skipped, blank lines are allowed, and a block needs two different keys.
+    skipped, blank lines are allowed, and a block needs two different keys. `pairs_of` holds the
+    `_meta_pairs` of each line.
     """
     found: dict[int, _Hit] = {}
+    # a block opens at a line with a key, and most pages have none
+    if not any(pairs_of):
+        return found
     n = len(stripped)
 
     def next_line(j: int) -> int:
@@ -934,23 +1006,18 @@ def _metadata_blocks(stripped: list[str], hits: dict[int, _Hit], limits: _Limits
 
     i = next_line(0)
     while i < n:
-        if not _meta_pairs(stripped[i]):
+        if not pairs_of[i]:
             i = next_line(i + 1)
             continue
         block: list[tuple[int, list[tuple[str, str]]]] = []
         title = ""
         j = i
-        while j < n and (pairs := _meta_pairs(stripped[j])):
+        while j < n and (pairs := pairs_of[j]):
             block.append((j, pairs))
             title = title or next((v for k, v in pairs if _META_KEYS[k][0] == "title" and v), "")
             j = next_line(j + 1)
             key, value = pairs[-1]
-            if (
-                not value
-                and j < n
-                and not _meta_pairs(stripped[j])
-                and _fits(key, stripped[j], title, limits)
-            ):
+            if not value and j < n and not pairs_of[j] and _fits(key, stripped[j], title, limits):
                 block.append((j, [(key, stripped[j])]))
                 title = title or (stripped[j] if _META_KEYS[key][0] == "title" else "")
                 j = next_line(j + 1)
@@ -958,7 +1025,7 @@ def _metadata_blocks(stripped: list[str], hits: dict[int, _Hit], limits: _Limits
         if len(keys) >= 2:
             note = "metadata block: " + " ".join(keys)
             for index, pairs in block:
-                evidence = "" if _meta_pairs(stripped[index]) else f"{pairs[0][0]}：{pairs[0][1]}"
+                evidence = "" if pairs_of[index] else f"{pairs[0][0]}：{pairs[0][1]}"
                 found[index] = _Hit("metadata_block", note, tuple(_meta_found(pairs)), evidence)
         i = next_line(max(j, i + 1))
     return found
