@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cleaner.clean import placeholders as placeholders_module
 from cleaner.clean.placeholders import (
     CENSORED_WORDS,
     MASK,
@@ -168,6 +171,48 @@ def test_count_masks_counts_canonical_masks_only():
     assert count_masks("") == 0
     masked, edits = mask_placeholders("比****年增加*.*万人，其中党政人才近*.*万人；5**人")
     assert count_masks(masked) == len(edits) == 4
+
+
+# --- the fast paths find what the plain patterns find -----------------------------------------------------
+
+# The patterns as first written, with a lookbehind, a `+` or alternatives in front, which `re` tries at every
+# position.
+_PLAIN_PLACEHOLDER = re.compile(r"[0-9*＊×xX]+(?:\.[0-9*＊×xX]+)*|(?<![0-9*＊×xX.])～(?=年)")
+_PLAIN_EMPHASIS = re.compile(r"(?<![^\s>])\*\*(?=[^\s*])[^*\n]*?[^\s*]\*\*(?!\*)")
+_PLAIN_CANONICAL = re.compile(r"(?<!×)××(?!×)")
+_PATTERN_ALPHABET = [*"*＊×xX～0123456789. 年人>\n中a@/:", "**", MASK, "www.", ".com", ".cn", "http://"]
+_pattern_texts = st.one_of(
+    st.lists(st.sampled_from(_PATTERN_ALPHABET), max_size=30).map("".join), st.text(max_size=30)
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_pattern_texts)
+def test_patterns_find_what_the_plain_patterns_find(text):
+    for pattern, plain in (
+        (placeholders_module._PLACEHOLDER, _PLAIN_PLACEHOLDER),
+        (placeholders_module._EMPHASIS, _PLAIN_EMPHASIS),
+        (placeholders_module._CANONICAL, _PLAIN_CANONICAL),
+    ):
+        assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet="abcwxt0123456789.:/@%+-_ 中", max_size=30),
+    st.sampled_from(["", "com", "cn", "org", "info"]),
+)
+def test_every_address_holds_one_of_the_address_parts(text, suffix):
+    # Why mask_placeholders looks for `_ADDRESS` only in a text that holds one of `_ADDRESS_PARTS`.
+    for match in placeholders_module._ADDRESS.finditer(text + suffix):
+        assert any(part in match[0] for part in placeholders_module._ADDRESS_PARTS)
+
+
+def test_masks_beside_an_address_and_bold_text():
+    line = "详见 www.xxx.gov.cn 与 **通知**，全市共有人才xxx人"
+    text, edits = mask_placeholders(line)
+    assert text == "详见 www.xxx.gov.cn 与 **通知**，全市共有人才××人"
+    assert [e.before for e in edits] == ["xxx"]
 
 
 # --- the step contract ------------------------------------------------------------------------------------

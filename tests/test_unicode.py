@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import unicodedata
 from collections import Counter
@@ -204,6 +205,33 @@ def test_control_characters_go_and_line_breaks_become_newlines():
 def test_seeds_without_invisible_characters_are_untouched(prefix):
     text = seed(prefix)
     assert remove_invisible(text) == (text, [])
+
+
+# The indent pattern as first written, with `^`, which `re` tries at every position.
+_INDENT_CHARS = "".join(
+    getattr(unicode_module, name) for name in ("_NO_BREAK_SPACES", "_OTHER_SPACES", "_ZERO_WIDTH", "_FORMAT")
+)
+_PLAIN_INDENT = re.compile(f"^[ \t{_INDENT_CHARS}\u3000]*\u3000", re.MULTILINE)
+
+
+_indented_texts = st.lists(st.sampled_from([*"\u3000 \t\n\u00a0\u200b\u2066人才"]), max_size=20).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_indented_texts)
+def test_indent_pattern_finds_what_the_plain_pattern_finds(text):
+    def drop(match: re.Match[str]) -> str:
+        return match.group().replace("\u3000", "")
+
+    indented = unicode_module._IDEOGRAPHIC_INDENT.sub(drop, "\n" + text)[1:]
+    assert indented == _PLAIN_INDENT.sub(drop, text)
+
+
+def test_tally_of_nothing():
+    distinct, counts = unicode_module._tally(unicode_module._code_units(""))
+    assert (distinct.size, counts) == (0, [])
+    distinct, counts = unicode_module._tally(unicode_module._code_units("人才人"))
+    assert (unicode_module._from_code_units(distinct), counts) == ("人才", [2, 1])
 
 
 # --- normalize_width ----------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cleaner.clean import years as years_module
 from cleaner.clean.placeholders import MASK, count_masks, mask_placeholders, restore_censored
 from cleaner.clean.years import (
     YearEvidence,
@@ -295,6 +296,84 @@ def test_an_equal_endpoint_range_is_malformed_even_in_a_later_document():
 )
 def test_years_that_are_not_suspect_stay(text, date, source_file):
     assert repair(text, date=date, source_file=source_file) == (text, date, [])
+
+
+# --- the fast paths find what the plain patterns find -----------------------------------------------------
+
+# The patterns as first written, with a lookbehind or `^` in front, which `re` tries at every position.
+_PLAIN_RANGE = re.compile(
+    r"(?<!\d)([12１２]\d{3})[ \t\u3000]*(——|[-－—–―～~至])[ \t\u3000]*([12１２]\d{3})(?!\d)(年?)"
+)
+_PLAIN_FULL_DATE = re.compile(
+    r"(?<![\d.])(?P<year>\d{4})(?:年(?P<month>\d{1,2})月(?P<day>\d{1,2})日"
+    r"|(?P<sep>[-./])(?P<month2>\d{1,2})(?P=sep)(?P<day2>\d{1,2})(?!\d))"
+)
+_CN_YEAR, _CN_SMALL = years_module._CN_YEAR, years_module._CN_SMALL
+_PLAIN_SIGNATURE = re.compile(
+    rf"^[ \t\u3000]*[（(]?[ \t\u3000]*(?P<year>{_CN_YEAR})年"
+    rf"(?:(?P<month>{_CN_SMALL})月(?:(?P<day>{_CN_SMALL})日)?)?[ \t\u3000]*[）)]?[ \t\u3000]*$",
+    re.M,
+)
+_PATTERN_ALPHABET = [
+    *"12０１２４6 \t\u3000-－—–―～~至年月日.〔〕（）()\n/人二○一〇六四十",
+    "2024", "２０２４", "2010", "——", "٢٠٢٤", "12024", "2024.5", "国家中长期人才发展规划纲要",
+]  # fmt: skip
+_pattern_texts = st.one_of(
+    st.lists(st.sampled_from(_PATTERN_ALPHABET), max_size=30).map("".join), st.text(max_size=30)
+)
+
+
+def _found(matches) -> list[tuple]:
+    return [(m.span(), m.groups()) for m in matches]
+
+
+@settings(max_examples=300, deadline=None)
+@given(_pattern_texts)
+def test_range_patterns_find_what_the_plain_pattern_finds(text):
+    plain = _found(_PLAIN_RANGE.finditer(text))
+    assert _found(years_module._RANGE.finditer(text)) == plain
+    assert _found(years_module._find_ranges(text)) == plain
+
+
+@settings(max_examples=300, deadline=None)
+@given(_pattern_texts)
+def test_bracketed_ranges_are_found_from_the_ranges(text):
+    ranges = years_module._find_ranges(text)
+    found = _found(years_module._bracketed_ranges(text, ranges))
+    assert found == _found(years_module._BRACKETED_RANGE.finditer(text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(_pattern_texts)
+def test_equal_bracketed_endpoints_are_artefact_years(text):
+    # Why repair_years may skip the crossref when there is no suspect year and no artefact year in the text.
+    equal = {int(m[1]) for m in years_module._BRACKETED_RANGE.finditer(text) if int(m[1]) == int(m[2])}
+    assert equal <= find_artefact_years(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_pattern_texts)
+def test_date_patterns_find_what_the_plain_patterns_find(text):
+    assert _found(years_module._FULL_DATE.finditer(text)) == _found(_PLAIN_FULL_DATE.finditer(text))
+    signatures = [(m.groupdict(), m[0].strip()) for m in years_module._SIGNATURE.finditer("\n" + text)]
+    assert signatures == [(m.groupdict(), m[0].strip()) for m in _PLAIN_SIGNATURE.finditer(text)]
+
+
+def test_a_date_repaired_into_an_equal_endpoint_range_is_masked():
+    # No equal-endpoint range before the repair, one after it: the range mask must still run.
+    evidence = YearEvidence(artefact_years={S002: frozenset({2024})})
+    text, date, edits = repair("会议于2010-2024-06-04召开", date="2010-06-04", evidence=evidence)
+    assert (text, date) == ("会议于××-××-06-04召开", "2010-06-04")
+    assert [e.rule for e in edits] == ["year_metadata", "year_artefact_masked"]
+
+
+def test_a_document_without_artefact_years_is_left_alone():
+    text = "《国家中长期人才发展规划纲要（2010—2020年）》于2011年6月4日印发，2024年起实施。"
+    assert repair_years(text, date="2012-09-26", source_file="a.txt", evidence=YearEvidence()) == (
+        text,
+        "2012-09-26",
+        [],
+    )
 
 
 # --- the step contract ------------------------------------------------------------------------------------
