@@ -3,7 +3,7 @@
     python -m bench.stages /tmp/cleaner-bench/x1/corpus --num-proc 2
 
 Runs the real CLI in this process and times its stages from outside, by wrapping the functions the
-pipeline calls (the product code carries no timers): imports, each cleaning pass over the shards, the
+pipeline calls (the product code carries no timers): imports, each cleaning pass over the shards (from its submission to its last report), the
 gathering of the documents, dedup, and publishing. A profile for RESULTS.md, not a benchmark: run
 `python -m bench` for the comparison with the peers.
 """
@@ -45,10 +45,25 @@ def main() -> None:
         return wrapper
 
     parallel.Shards.__init__ = timed(lambda a: "start workers", parallel.Shards.__init__)
-    parallel.Shards.run = timed(lambda a: f"pass {a[1].__name__}", parallel.Shards.run)
+    submit, collect, submitted = parallel.Shards.submit, parallel.Shards.collect, []
+
+    def timed_submit(shards, function, *call_args):
+        submitted.append((function.__name__, time.perf_counter()))
+        return submit(shards, function, *call_args)
+
+    def timed_collect(shards):
+        result = collect(shards)
+        name, started = submitted.pop()
+        stages.append((f"pass {name}", time.perf_counter() - started))
+        return result
+
+    parallel.Shards.submit, parallel.Shards.collect = timed_submit, timed_collect
     parallel.Shards.gather = timed(lambda a: "gather documents", parallel.Shards.gather)
     pipeline.find_duplicates = timed(lambda a: "dedup", pipeline.find_duplicates)
-    cli.write_output = timed(lambda a: "publish", cli.write_output)
+    # imported here, as late as the build command imports it, so that its imports count as publishing
+    import cleaner.publish as publish
+
+    publish.write_output = timed(lambda a: "publish", publish.write_output)
     with tempfile.TemporaryDirectory() as work:
         command = [
             "build",

@@ -67,18 +67,20 @@ def _apply(function: Callable[[Any, Item], Result], item: Item) -> Result:
 
 
 class Shards:
-    """Parts of the work, each kept by one process from the first pass to the last.
+    """Parts of the work, each kept by one worker process from the first pass to the last.
 
-    A pass runs `function(part, *args, tick=...)` on every part at once, the first part in this process
-    and each other one in a worker of its own; the function returns the part for the next pass and a
-    report, and only the reports travel until `gather` collects the parts. The cleaning passes are
-    separated by corpus-wide counts, but no document needs another's text, so the documents stay where
-    they are: shipping them to a pool and back cost 0.8 s a pass at 40 MB, mostly their edit records.
-    `tick(n)` moves the progress bar by `n`; workers send their ticks at most ten times a second.
+    A pass runs `function(part, *args, tick=...)` on every part at once; the function returns the part
+    for the next pass and a report, and only the reports travel until `gather` collects the parts. The
+    cleaning passes are separated by corpus-wide counts, but no document needs another's text, so the
+    documents stay where they are: shipping them to a pool and back cost 0.8 s a pass at 40 MB, mostly
+    their edit records. `tick(n)` moves the progress bar by `n`; workers send their ticks at most ten
+    times a second. This process only coordinates, so between `submit` and `collect` it is free for
+    work of its own.
 
-    Use it as a context manager: leaving stops the workers.
+    One part runs in this process, and no worker is started. Use it as a context manager: leaving
+    stops the workers.
 
-    >>> with Shards([[1, 2, 3]]) as shards:  # one part: no worker started
+    >>> with Shards([[1, 2, 3]]) as shards:
     ...     shards.run(lambda part, tick: ([n * 2 for n in part], sum(part)))
     ...     shards.gather()
     [6]
@@ -87,26 +89,37 @@ class Shards:
 
     def __init__(self, parts: list, progress: Callable[[int], Any] | None = None) -> None:
         self._progress = progress or (lambda n: None)
-        self._local = parts[0]
+        self._local: list = parts if len(parts) == 1 else []
+        self._local_report: Any = None
         self._workers: list[tuple[multiprocessing.process.BaseProcess, Connection]] = []
-        self._inbox: dict[Connection, tuple[str, Any]] = {}
         context = multiprocessing.get_context("fork")
-        for part in parts[1:]:
+        for part in parts if len(parts) > 1 else []:
             ours, theirs = context.Pipe()
             worker = context.Process(target=_serve, args=(theirs, part), daemon=True)
             worker.start()
             theirs.close()
             self._workers.append((worker, ours))
 
-    def run(self, function: Callable, *args: Any) -> list:
-        """The reports of `function` on every part, in part order."""
+    def submit(self, function: Callable, *args: Any) -> None:
+        """Start a pass; `collect` waits for its reports."""
+        if self._local:
+            self._local[0], self._local_report = function(self._local[0], *args, tick=self._tick)
         for _, connection in self._workers:
             connection.send((function, args))
-        self._local, report = function(self._local, *args, tick=self._tick)
-        return [report, *self._answers()]
+
+    def collect(self) -> list:
+        """The reports of the pass submitted last, in part order."""
+        return [self._local_report] if self._local else self._answers()
+
+    def run(self, function: Callable, *args: Any) -> list:
+        """A whole pass: its reports, in part order."""
+        self.submit(function, *args)
+        return self.collect()
 
     def gather(self) -> list:
         """Every part, in order; the workers then stop."""
+        if self._local:
+            return list(self._local)
         for _, connection in self._workers:
             connection.send(None)
         # Unpickling a million objects (texts, edits) triggers the cyclic collector again and again, each
@@ -114,38 +127,31 @@ class Shards:
         collecting = gc.isenabled()
         gc.disable()
         try:
-            return [self._local, *self._answers()]
+            return self._answers()
         finally:
             if collecting:
                 gc.enable()
 
     def _tick(self, n: int = 1) -> None:
-        """This process's progress, and the workers' ticks that have arrived meanwhile."""
         self._progress(n)
-        for _, connection in self._workers:
-            while connection not in self._inbox and connection.poll():
-                self._receive(connection)
-
-    def _receive(self, connection: Connection) -> None:
-        try:
-            kind, value = connection.recv()
-        except EOFError:
-            raise RuntimeError("a cleaning worker stopped unexpectedly") from None
-        if kind == "tick":
-            self._progress(value)
-        else:
-            self._inbox[connection] = (kind, value)
 
     def _answers(self) -> list:
+        answers: dict[Connection, tuple[str, Any]] = {}
         connections = [connection for _, connection in self._workers]
-        while pending := [c for c in connections if c not in self._inbox]:
+        while pending := [c for c in connections if c not in answers]:
             for connection in wait(pending):
-                self._receive(connection)
-        answers = [self._inbox.pop(connection) for connection in connections]
-        for kind, value in answers:
+                try:
+                    kind, value = connection.recv()
+                except EOFError:
+                    raise RuntimeError("a cleaning worker stopped unexpectedly") from None
+                if kind == "tick":
+                    self._progress(value)
+                else:
+                    answers[connection] = (kind, value)
+        for kind, value in (answers[connection] for connection in connections):
             if kind == "error":
                 raise value
-        return [value for _, value in answers]
+        return [answers[connection][1] for connection in connections]
 
     def __enter__(self) -> Shards:
         return self

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import importlib
 import os
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -85,7 +86,9 @@ def clean_corpus(inputs: list[Path], num_proc: int = 1, progress: Callable | Non
     files = discover(inputs)
     parts = [files[r.start : r.stop] for r in even_split([p.stat().st_size for p, _ in files], num_proc)]
     with Shards(parts or [[]], progress) as shards:
-        files_read, line_counts = zip(*shards.run(read_and_normalize), strict=True)
+        shards.submit(read_and_normalize)
+        load_late_libraries()
+        files_read, line_counts = zip(*shards.collect(), strict=True)
         corpus = concatenate(files_read)
         check_unique_ids((document_id, f.file) for f in corpus.files for document_id in f.documents)
         ingested = sum(len(f.documents) for f in corpus.files)
@@ -95,6 +98,13 @@ def clean_corpus(inputs: list[Path], num_proc: int = 1, progress: Callable | Non
         documents = [document for part in shards.gather() for document in part]
     documents, emptied = drop_empty(documents)
     return dataclasses.replace(corpus, documents=documents, rejected=corpus.rejected + emptied)
+
+
+def load_late_libraries() -> None:
+    """Import datasketch (dedup) and datasets (the schema for publishing) while the workers read: 1.5 s of
+    imports that would otherwise come after the cleaning passes. The workers never need them."""
+    importlib.import_module("datasketch")
+    importlib.import_module("datasets")
 
 
 def read_and_normalize(files: list[tuple[Path, str]], tick: Callable) -> tuple[list[Document], tuple]:

@@ -40,7 +40,7 @@ def test_each_part_stays_in_one_process_across_passes() -> None:
         parts = shards.gather()
     assert [pid for pid, _ in first] == [pid for pid, _ in second]
     assert len({pid for pid, _ in first}) == 3
-    assert first[0][0] == os.getpid()  # the first part is worked on here, not shipped anywhere
+    assert os.getpid() not in {pid for pid, _ in first}  # this process only coordinates
     assert [total for _, total in first] == [3, 3, 15]
     assert [total for _, total in second] == [6, 6, 30]
     assert parts == [[5, 9], [13], [17, 21, 25]]
