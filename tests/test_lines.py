@@ -7,7 +7,9 @@ the break (and enough length that a line still counts as long).
 
 from __future__ import annotations
 
+import re
 from itertools import pairwise
+from math import log
 from pathlib import Path
 
 import jieba
@@ -17,7 +19,10 @@ from hypothesis import strategies as st
 
 from cleaner.clean.lines import (
     _HAN,
+    _SPACES,
     LINE_STEPS,
+    _jieba_frequencies,
+    _route_ends,
     _word_across,
     normalize_paragraphs,
     rejoin_hard_wraps,
@@ -467,6 +472,19 @@ def test_normalize_strips_indentation_and_drops_empty_lines():
     assert folded[("strip_trailing", "  ")] == 1
 
 
+def test_normalize_turns_every_line_separator_into_a_line_break():
+    text = "同志们：\r今天，\u2028我们召开\u2029全市人才工作会议。\x85会议\r\n开始。"
+    out, edits = normalize_paragraphs(text)
+    assert out == "同志们：\n今天，\n我们召开\n全市人才工作会议。\n会议\n开始。"
+    assert [(e.before, e.count) for e in edits] == [
+        ("\r", 1),
+        ("\u2028", 1),
+        ("\u2029", 1),
+        ("\x85", 1),
+        ("\r\n", 1),
+    ]
+
+
 def test_normalize_leaves_clean_paragraphs_alone():
     text = "同志们：\n这次全市人才工作会议，是市委、市政府决定召开的一次十分重要的会议。"
     assert normalize_paragraphs(text) == (text, [])
@@ -576,3 +594,69 @@ WINDOW_TEXT = st.text(
 @given(WINDOW_TEXT, WINDOW_TEXT)
 def test_the_word_across_any_break_is_jiebas(left, right):
     assert _word_across(left, right) == token_across(left, right)
+
+
+# --- jieba's route and dictionary, computed and loaded without jieba's own code -------------------------
+
+
+def jieba_route_ends(tokenizer: jieba.Tokenizer, run: str) -> list[int]:
+    """Where each word of jieba's route through `run` ends, from jieba's own `get_DAG` and `calc`."""
+    route: dict[int, tuple[float, int]] = {}
+    tokenizer.calc(run, tokenizer.get_DAG(run), route)
+    return [route[start][1] + 1 for start in range(len(run))]
+
+
+def test_the_route_through_every_seed_window_is_jiebas():
+    frequencies = _jieba_frequencies()
+    runs = {
+        run.group() for left, right in seed_windows() for run in jieba.re_han_default.finditer(left + right)
+    }
+    assert len(runs) > 5000
+    for run in runs:
+        assert _route_ends(run, frequencies, log(jieba.dt.total))[: len(run)] == jieba_route_ends(
+            jieba.dt, run
+        )
+
+
+def test_an_equal_score_goes_to_the_longer_word_as_in_jieba():
+    # `ab` and `a` + `b` both score log(1) - log(1) = 0: jieba's max over (score, end) takes `ab`.
+    tokenizer = jieba.Tokenizer()
+    tokenizer.FREQ, tokenizer.total, tokenizer.initialized = {"a": 1, "b": 1, "ab": 1}, 1, True
+    assert jieba_route_ends(tokenizer, "ab") == [2, 2]
+    assert _route_ends("ab", tokenizer.FREQ, log(1))[:2] == [2, 2]
+
+
+# Tiny dictionaries with counts of 0 (a prefix only) to 3 over a tiny alphabet (`d` unknown) and a total
+# of 1 to 3: exact ties everywhere.
+TINY_DICTIONARY = st.dictionaries(st.text("abc", min_size=1, max_size=3), st.integers(0, 3), max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(TINY_DICTIONARY, st.integers(1, 3), st.text("abcd", max_size=10))
+def test_the_route_is_jiebas_ties_and_unknown_characters_included(words, total, run):
+    tokenizer = jieba.Tokenizer()
+    tokenizer.FREQ, tokenizer.total, tokenizer.initialized = words, total, True
+    assert _route_ends(run, words, log(tokenizer.total))[: len(run)] == jieba_route_ends(tokenizer, run)
+
+
+def test_the_dictionary_is_the_one_jieba_loads():
+    fast, own = jieba.Tokenizer(), jieba.Tokenizer()
+    own.check_initialized()
+    assert _jieba_frequencies(fast) == own.FREQ
+    assert fast.initialized and fast.total == own.total
+
+
+# --- the space pattern -----------------------------------------------------------------------------------
+
+SPACE_TEXT = st.text(
+    st.sampled_from([" ", " ", "\t", "\u3000", "\xa0", "\n", "管", "理", "a", "。"]), max_size=12
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(SPACE_TEXT, st.integers(0, 12))
+def test_the_space_pattern_finds_what_the_plain_one_finds(text, position):
+    """`_SPACES` starts with the space for speed; it must match exactly the runs the plain pattern does."""
+    plain = re.compile(r"(?<=\S) +(?=\S)")
+    found, expected = _SPACES.search(text, position), plain.search(text, position)
+    assert (found and found.span()) == (expected and expected.span())
