@@ -108,10 +108,11 @@ def build_command(
         inputs=tuple(_relative_to(path, root) for path in inputs or (Path("raw"),)),
         dedup=dataclasses.replace(DEFAULT_DEDUP, **dedup_options),
     )
-    from cleaner.publish import write_output  # imports datasets (0.7 s): only once there is a build
-
     with tqdm(desc="cleaning", unit="doc", disable=None) as bar:
         result = _run(lambda: build(params, root, num_proc=num_proc, progress=bar.update))
+    # Only now: it needs datasets (0.7 s of imports), which the build loads while its workers read.
+    from cleaner.publish import write_output
+
     write_output(result, output)
     click.echo(
         f"{len(result.files)} files read, {len(result.skipped)} skipped, "
