@@ -12,6 +12,7 @@ import gc
 import itertools
 import multiprocessing
 import pickle
+import signal
 import time
 import traceback
 from collections.abc import Callable, Sequence
@@ -60,6 +61,7 @@ def chunks(count: int, num_proc: int) -> list[range]:
 def _receive(state: Any) -> None:
     global _shared
     _shared = state
+    _leave_interrupts_to_the_parent()
 
 
 def _apply(function: Callable[[Any, Item], Result], item: Item) -> Result:
@@ -184,6 +186,7 @@ def even_split(sizes: Sequence[int], parts: int) -> list[range]:
 
 def _serve(connection: Connection, part: Any) -> None:
     """A worker's loop: run each pass on its part and answer with the report; send the part when asked."""
+    _leave_interrupts_to_the_parent()
     ticker = _Ticker(connection)
     try:
         while (task := connection.recv()) is not None:
@@ -198,6 +201,12 @@ def _serve(connection: Connection, part: Any) -> None:
         connection.send(("part", part))
     except (EOFError, BrokenPipeError):  # the parent has gone or given up: nothing left to do
         return
+
+
+def _leave_interrupts_to_the_parent() -> None:
+    # Ctrl-C reaches every process of the terminal's group; the parent stops the workers itself, so a
+    # worker ignores it rather than print a traceback of its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 class _Ticker:
