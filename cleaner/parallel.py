@@ -7,6 +7,7 @@ inherit it without pickling; elsewhere it is pickled once per worker rather than
 from __future__ import annotations
 
 import bisect
+import contextlib
 import functools
 import gc
 import itertools
@@ -118,12 +119,19 @@ class Shards:
         self.submit(function, *args)
         return self.collect()
 
-    def gather(self) -> list:
-        """Every part, in order; the workers then stop."""
+    def gather(self, then: tuple[Callable, tuple] | None = None) -> list:
+        """Every part, in order. `then`, a pass as `(function, args)`, starts in each worker as soon as it
+        has sent its part, while this process is still unpickling the parts; `collect` gives its reports.
+        """
         if self._local:
-            return list(self._local)
+            parts = list(self._local)
+            if then is not None:
+                self.submit(then[0], *then[1])
+            return parts
         for _, connection in self._workers:
-            connection.send(None)
+            connection.send(_SEND_PART)
+            if then is not None:
+                connection.send(then)
         # Unpickling a million objects (texts, edits) triggers the cyclic collector again and again, each
         # time walking everything already received: pausing it made receiving 40 MB of documents 3x faster.
         collecting = gc.isenabled()
@@ -160,9 +168,13 @@ class Shards:
 
     def __exit__(self, error_type: type | None, *exc_info: object) -> None:
         for worker, connection in self._workers:
-            connection.close()
             if error_type is not None:
                 worker.terminate()
+            else:
+                # Say so: closing our end is not enough, since workers forked later hold copies of it.
+                with contextlib.suppress(OSError):  # a worker that has already gone
+                    connection.send(None)
+            connection.close()
             worker.join()
 
 
@@ -184,12 +196,21 @@ def even_split(sizes: Sequence[int], parts: int) -> list[range]:
     return [range(start, end) for start, end in itertools.pairwise(cuts) if end > start]
 
 
+_SEND_PART = "send part"  # a worker's task that asks for its part rather than run a pass
+
+
 def _serve(connection: Connection, part: Any) -> None:
     """A worker's loop: run each pass on its part and answer with the report; send the part when asked."""
     _leave_interrupts_to_the_parent()
     ticker = _Ticker(connection)
     try:
-        while (task := connection.recv()) is not None:
+        while True:
+            task = connection.recv()
+            if task is None:
+                return
+            if task == _SEND_PART:
+                connection.send(("part", part))
+                continue
             function, args = task
             try:
                 part, report = function(part, *args, tick=ticker)
@@ -198,8 +219,7 @@ def _serve(connection: Connection, part: Any) -> None:
                 continue
             ticker.flush()
             connection.send(("report", report))
-        connection.send(("part", part))
-    except (EOFError, BrokenPipeError):  # the parent has gone or given up: nothing left to do
+    except (EOFError, BrokenPipeError):  # the parent has closed the pipe (done, or given up)
         return
 
 

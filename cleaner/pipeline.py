@@ -10,6 +10,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cleaner.clean import apply_text_steps, fill_columns
 from cleaner.clean.furniture import count_short_lines, recurring_lines, strip_furniture
@@ -18,10 +19,23 @@ from cleaner.clean.placeholders import count_masks, mask_placeholders, restore_c
 from cleaner.clean.unicode import UNICODE_STEPS
 from cleaner.clean.years import YearEvidence, collect_year_evidence, repair_years
 from cleaner.clean.years import merge as merge_evidence
-from cleaner.dedup import DedupInput, DedupParams, NearMiss, Removal, find_duplicates
+from cleaner.dedup import (
+    DedupInput,
+    DedupParams,
+    NearMiss,
+    RawSketch,
+    Removal,
+    Sketch,
+    find_duplicates,
+    permutations,
+    raw_sketch,
+)
 from cleaner.documents import Document, Duplicate, Problem, merge_edits
 from cleaner.ingest import Corpus, InputFile, check_unique_ids, concatenate, discover, read_files
 from cleaner.parallel import Shards, even_split
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 @dataclass(frozen=True)
@@ -59,8 +73,13 @@ def build(params: Params, root: Path, num_proc: int = 1, progress: Callable | No
     """Run the whole pipeline on the inputs named in `params`, resolved against `root`."""
     # Lexically: the output's parent, and so `root/../raw`, may not exist yet.
     inputs = [Path(os.path.normpath(root / path)) for path in params.inputs]
-    corpus = clean_corpus(inputs, num_proc, progress)
-    found = find_duplicates([dedup_input(d) for d in corpus.documents], params.dedup, num_proc)
+    corpus, sketches = clean_and_sketch(inputs, params.dedup, num_proc, progress)
+    found = find_duplicates(
+        [dedup_input(d) for d in corpus.documents],
+        params.dedup,
+        num_proc,
+        [sketches[d.id] for d in corpus.documents],
+    )
     documents, duplicates = separate_duplicates(corpus.documents, found.removed)
     return Build(
         params=params,
@@ -76,12 +95,19 @@ def build(params: Params, root: Path, num_proc: int = 1, progress: Callable | No
 
 
 def clean_corpus(inputs: list[Path], num_proc: int = 1, progress: Callable | None = None) -> Corpus:
-    """Ingest and clean every document; documents left empty move to `rejected`.
+    """Ingest and clean every document; documents left empty move to `rejected`."""
+    return clean_and_sketch(inputs, None, num_proc, progress)[0]
+
+
+def clean_and_sketch(
+    inputs: list[Path], dedup: DedupParams | None, num_proc: int = 1, progress: Callable | None = None
+) -> tuple[Corpus, dict[str, Sketch]]:
+    """`clean_corpus`, and with `dedup` the sketch of every document that dedup needs, by id.
 
     The files are split once over `num_proc` processes, and each keeps its documents through three
     passes. Between them come the two steps that need the whole corpus, each a map + reduce over small
     reports: furniture lines that recur across many documents, and the year evidence (a title's valid
-    range seen in another file).
+    range seen in another file). The workers sketch their documents while this process receives them.
     """
     files = discover(inputs)
     parts = [files[r.start : r.stop] for r in even_split([p.stat().st_size for p, _ in files], num_proc)]
@@ -95,9 +121,17 @@ def clean_corpus(inputs: list[Path], num_proc: int = 1, progress: Callable | Non
         recurring = recurring_lines(sum(line_counts, Counter()), ingested)
         evidence = functools.reduce(merge_evidence, shards.run(clean_documents, recurring), YearEvidence())
         shards.run(repair_documents, evidence)
-        documents = [document for part in shards.gather() for document in part]
+        # datasketch is loaded here by now; the workers get its permutations rather than import it.
+        then = (
+            None if dedup is None else (sketch_documents, (dedup, permutations(dedup.num_perm, dedup.seed)))
+        )
+        documents = [document for part in shards.gather(then=then) for document in part]
+        sketches = {}
+        if dedup is not None:
+            raw = [raw for part in shards.collect() for raw in part]
+            sketches = {d.id: Sketch.from_raw(r, dedup.seed) for d, r in zip(documents, raw, strict=True)}
     documents, emptied = drop_empty(documents)
-    return dataclasses.replace(corpus, documents=documents, rejected=corpus.rejected + emptied)
+    return dataclasses.replace(corpus, documents=documents, rejected=corpus.rejected + emptied), sketches
 
 
 def load_late_libraries() -> None:
@@ -127,6 +161,13 @@ def clean_documents(
         cleaned.append(clean_document(document, recurring))
         tick()
     return cleaned, gather_year_evidence(cleaned)
+
+
+def sketch_documents(
+    documents: list[Document], dedup: DedupParams, parameters: np.ndarray, tick: Callable
+) -> tuple[list[Document], list[RawSketch]]:
+    """After the passes: what dedup needs of each document, without datasketch (see `raw_sketch`)."""
+    return documents, [raw_sketch(d.text, dedup.ngram, parameters) for d in documents]
 
 
 def repair_documents(

@@ -15,12 +15,15 @@ from cleaner.dedup.clusters import (
     NEAR_DUPLICATE,
     DedupInput,
     DedupParams,
+    Sketch,
     find_duplicates,
+    raw_sketch,
+    sketch,
     sketch_documents,
     verify_pair,
     verify_pairs,
 )
-from cleaner.dedup.minhash import jaccard_candidates, lean_minhash
+from cleaner.dedup.minhash import jaccard_candidates, lean_minhash, permutations
 from cleaner.dedup.shingles import dedup_key, shingle_hashes
 
 RAW = Path(__file__).resolve().parent.parent / "raw"
@@ -283,3 +286,25 @@ def test_near_misses_are_sorted_capped_and_exclude_removed_pairs() -> None:
 def test_duplicate_ids_are_refused() -> None:
     with pytest.raises(ValueError, match="unique"):
         find_duplicates([DedupInput("a", "人才工作会议精神"), DedupInput("a", "全市人才工作会议")])
+
+
+def test_sketches_made_elsewhere_give_the_same_result() -> None:
+    """The pipeline's workers sketch without datasketch (`raw_sketch`); dedup then gets the same answer."""
+    params = DedupParams()
+    documents = [
+        DedupInput("b", _seed("002")),
+        DedupInput("a", _seed("002")[:3000]),
+        DedupInput("c", _seed("003")),
+        DedupInput("d", "短"),
+    ]
+    parameters = permutations(params.num_perm, params.seed)
+    made = [Sketch.from_raw(raw_sketch(d.text, params.ngram, parameters), params.seed) for d in documents]
+    for document, ours in zip(documents, made, strict=True):
+        theirs = sketch(document.text, params.ngram, params.num_perm, params.seed)
+        assert ours.key_length == theirs.key_length
+        assert np.array_equal(ours.hashes, theirs.hashes)
+        assert (ours.minhash is None) == (theirs.minhash is None)
+        if ours.minhash is not None:
+            assert np.array_equal(ours.minhash.hashvalues, theirs.minhash.hashvalues)
+    assert find_duplicates(documents, params, sketches=made) == find_duplicates(documents, params)
+    assert [r.id for r in find_duplicates(documents, params, sketches=made).removed] == ["a"]

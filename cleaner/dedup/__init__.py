@@ -10,9 +10,13 @@ from cleaner.dedup.clusters import (
     DedupParams,
     DedupResult,
     NearMiss,
+    RawSketch,
     Removal,
+    Sketch,
     find_duplicates,
+    raw_sketch,
 )
+from cleaner.dedup.minhash import permutations
 from cleaner.dedup.shingles import dedup_key
 
 __all__ = [
@@ -22,7 +26,11 @@ __all__ = [
     "DedupParams",
     "DedupResult",
     "NearMiss",
+    "RawSketch",
     "Removal",
+    "Sketch",
     "dedup_key",
     "find_duplicates",
+    "permutations",
+    "raw_sketch",
 ]

@@ -14,7 +14,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from cleaner.dedup.minhash import containment_candidates, jaccard_candidates, lean_minhash
+from cleaner.dedup.minhash import (
+    as_lean_minhash,
+    containment_candidates,
+    jaccard_candidates,
+    permutations,
+    shingle_signature,
+)
 from cleaner.dedup.shingles import code_point_shingle_hashes, key_code_points
 from cleaner.parallel import chunks, map_shared
 
@@ -112,6 +118,16 @@ class Sketch:
     hashes: np.ndarray
     minhash: LeanMinHash | None
 
+    @classmethod
+    def from_raw(cls, raw: RawSketch, seed: int = 42) -> Sketch:
+        key_length, hashes, hash_values = raw
+        return cls(key_length, hashes, None if hash_values is None else as_lean_minhash(hash_values, seed))
+
+
+# A sketch before its MinHash object: (key length, shingle hashes, MinHash hash values or None). What
+# `raw_sketch` computes without datasketch, in a process that should not import it (and scipy).
+RawSketch = tuple[int, np.ndarray, "np.ndarray | None"]
+
 
 @dataclass(frozen=True)
 class Overlap:
@@ -128,9 +144,14 @@ def sketch(text: str, ngram: int = 5, num_perm: int = 128, seed: int = 42) -> Sk
     >>> sketch("同志们：这次全市人才工作会议", ngram=5).key_length  # "同志们这次全市人才工作会议"
     13
     """
+    return Sketch.from_raw(raw_sketch(text, ngram, permutations(num_perm, seed)), seed)
+
+
+def raw_sketch(text: str, ngram: int, parameters: np.ndarray) -> RawSketch:
+    """`sketch` up to its MinHash object; `parameters` are `permutations(num_perm, seed)`."""
     key = key_code_points(text)
     hashes = code_point_shingle_hashes(key, ngram)
-    return Sketch(key.size, hashes, lean_minhash(hashes, num_perm, seed))
+    return key.size, hashes, shingle_signature(hashes, parameters) if hashes.size else None
 
 
 def sketch_documents(
@@ -212,7 +233,10 @@ def representative_rank(document: DedupInput, key_length: int) -> tuple:
 
 
 def find_duplicates(
-    docs: Sequence[DedupInput], params: DedupParams = DedupParams(), num_proc: int = 1
+    docs: Sequence[DedupInput],
+    params: DedupParams = DedupParams(),
+    num_proc: int = 1,
+    sketches: Sequence[Sketch] | None = None,
 ) -> DedupResult:
     """Duplicates to remove and near misses to review; the same for any input order and any num_proc.
 
@@ -223,13 +247,18 @@ def find_duplicates(
     Jaccard or containment (either direction) are edges; each connected component keeps its best
     document (`representative_rank`) and removes the members verified directly against it; the other
     members are clustered again among themselves, until no component is left. Repeated ids raise
-    ValueError.
+    ValueError. `sketches`, when given, are each document's `sketch(text, params.ngram, params.num_perm,
+    params.seed)` in the order of `docs`, computed elsewhere (the pipeline's workers make them).
     """
-    ordered = sorted(docs, key=lambda document: document.id)
+    order = sorted(range(len(docs)), key=lambda position: docs[position].id)
+    ordered = [docs[position] for position in order]
     ids = [document.id for document in ordered]
     if len(set(ids)) != len(ids):
         raise ValueError("document ids must be unique")
-    sketches = sketch_documents([document.text for document in ordered], params, num_proc)
+    if sketches is None:
+        sketches = sketch_documents([document.text for document in ordered], params, num_proc)
+    else:
+        sketches = [sketches[position] for position in order]
     hashes = [document_sketch.hashes for document_sketch in sketches]
     overlaps = verify_pairs(hashes, candidate_pairs(sketches, params, num_proc))
     ranks = [

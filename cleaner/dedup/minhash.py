@@ -46,24 +46,27 @@ def permutations(num_perm: int = 128, seed: int = 42) -> np.ndarray:
     return MinHash(num_perm=num_perm, seed=seed, scheme=SCHEME).permutations
 
 
-def signature(values: np.ndarray, num_perm: int = 128, seed: int = 42) -> np.ndarray:
+def signature(
+    values: np.ndarray, num_perm: int = 128, seed: int = 42, *, parameters: np.ndarray | None = None
+) -> np.ndarray:
     """The MinHash hash values of a set of 32-bit hashes, computed in NumPy blocks.
 
     Equal to `MinHash(num_perm, seed, hashfunc=int).update_batch(values)` (the same premix,
     permutations and minimum), without a Python call per value. An empty set gives datasketch's empty
-    signature (all 2^32 - 1).
+    signature (all 2^32 - 1). `parameters`, when given, are `permutations(num_perm, seed)` computed
+    elsewhere, for a process that should not import datasketch.
 
     >>> signature(np.array([7, 11], dtype=np.uint32), num_perm=4, seed=1).dtype
     dtype('uint32')
     """
-    a, b = permutations(num_perm, seed)
+    a, b = permutations(num_perm, seed) if parameters is None else parameters
     shift1, first, shift2, second = _FMIX32
     mixed = values.astype(np.uint32)
     mixed = (mixed ^ (mixed >> shift1)) * first
     mixed = (mixed ^ (mixed >> shift2)) * second
     mixed ^= mixed >> shift1
-    minimum = np.full(num_perm, np.iinfo(np.uint32).max, dtype=np.uint32)
-    block = np.empty((num_perm, min(mixed.size, _PERMUTATION_BLOCK)), dtype=np.uint32)
+    minimum = np.full(a.size, np.iinfo(np.uint32).max, dtype=np.uint32)
+    block = np.empty((a.size, min(mixed.size, _PERMUTATION_BLOCK)), dtype=np.uint32)
     for start in range(0, mixed.size, _PERMUTATION_BLOCK):
         chunk = mixed[start : start + _PERMUTATION_BLOCK]
         permuted = block[:, : chunk.size]
@@ -84,10 +87,21 @@ def lean_minhash(hashes: np.ndarray, num_perm: int = 128, seed: int = 42) -> Lea
     """
     if hashes.size == 0:
         return None
+    return as_lean_minhash(shingle_signature(hashes, permutations(num_perm, seed)), seed)
+
+
+def shingle_signature(hashes: np.ndarray, parameters: np.ndarray) -> np.ndarray:
+    """The hash values of `lean_minhash(hashes, num_perm, seed)`, given `permutations(num_perm, seed)`.
+
+    Needs no datasketch: the cleaning workers sketch their documents with it.
+    """
+    return signature((hashes >> np.uint64(32)).astype(np.uint32), parameters=parameters)
+
+
+def as_lean_minhash(hash_values: np.ndarray, seed: int = 42) -> LeanMinHash:
     from datasketch import LeanMinHash  # late: see the imports above
 
-    values = (hashes >> np.uint64(32)).astype(np.uint32)
-    return LeanMinHash(seed=seed, hashvalues=signature(values, num_perm, seed), scheme=SCHEME)
+    return LeanMinHash(seed=seed, hashvalues=hash_values, scheme=SCHEME)
 
 
 def jaccard_candidates(
