@@ -53,20 +53,12 @@ def main() -> None:
     def timed_collect(shards):
         result = collect(shards)
         name, started = submitted.pop()
-        stages.append((name if name.startswith("pass ") else f"pass {name}", time.perf_counter() - started))
+        stages.append((f"pass {name}", time.perf_counter() - started))
         return result
 
     parallel.Shards.submit, parallel.Shards.collect = timed_submit, timed_collect
     parallel.Shards.__init__ = timed(lambda a: "start workers", parallel.Shards.__init__)
-    gather = timed(lambda a: "gather documents", parallel.Shards.gather)
-
-    def timed_gather(shards, then=None):
-        parts = gather(shards, then=then)
-        if then is not None and shards._workers:  # `then` starts in the workers without `submit`
-            submitted.append((f"pass {then[0].__name__}, beyond the gathering", time.perf_counter()))
-        return parts
-
-    parallel.Shards.gather = timed_gather
+    parallel.Shards.gather = timed(lambda a: "gather documents", parallel.Shards.gather)
     pipeline.find_duplicates = timed(lambda a: "dedup", pipeline.find_duplicates)
     # What the build command does after `build` returns is publishing (`cleaner.publish` is not imported
     # here: importing it early would take its imports out of the build).

@@ -119,19 +119,12 @@ class Shards:
         self.submit(function, *args)
         return self.collect()
 
-    def gather(self, then: tuple[Callable, tuple] | None = None) -> list:
-        """Every part, in order. `then`, a pass as `(function, args)`, starts in each worker as soon as it
-        has sent its part, while this process is still unpickling the parts; `collect` gives its reports.
-        """
+    def gather(self) -> list:
+        """Every part, in order."""
         if self._local:
-            parts = list(self._local)
-            if then is not None:
-                self.submit(then[0], *then[1])
-            return parts
+            return list(self._local)
         for _, connection in self._workers:
             connection.send(_SEND_PART)
-            if then is not None:
-                connection.send(then)
         # Unpickling a million objects (texts, edits) triggers the cyclic collector again and again, each
         # time walking everything already received: pausing it made receiving 40 MB of documents 3x faster.
         collecting = gc.isenabled()

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from cleaner.clean import apply_text_steps, fill_columns
 from cleaner.clean.furniture import count_short_lines, recurring_lines, strip_furniture
-from cleaner.clean.lines import LINE_STEPS
+from cleaner.clean.lines import LINE_STEPS, load_dictionary
 from cleaner.clean.placeholders import count_masks, mask_placeholders, restore_censored
 from cleaner.clean.unicode import UNICODE_STEPS
 from cleaner.clean.years import YearEvidence, collect_year_evidence, repair_years
@@ -107,10 +107,11 @@ def clean_and_sketch(
     The files are split once over `num_proc` processes, and each keeps its documents through three
     passes. Between them come the two steps that need the whole corpus, each a map + reduce over small
     reports: furniture lines that recur across many documents, and the year evidence (a title's valid
-    range seen in another file). The workers sketch their documents while this process receives them.
+    range seen in another file). Then the workers sketch their documents for dedup, and send them back.
     """
     files = discover(inputs)
     parts = [files[r.start : r.stop] for r in even_split([p.stat().st_size for p, _ in files], num_proc)]
+    load_dictionary()  # before the workers fork, so that they share it
     with Shards(parts or [[]], progress) as shards:
         shards.submit(read_and_normalize)
         load_late_libraries()
@@ -121,15 +122,14 @@ def clean_and_sketch(
         recurring = recurring_lines(sum(line_counts, Counter()), ingested)
         evidence = functools.reduce(merge_evidence, shards.run(clean_documents, recurring), YearEvidence())
         shards.run(repair_documents, evidence)
-        # datasketch is loaded here by now; the workers get its permutations rather than import it.
-        then = (
-            None if dedup is None else (sketch_documents, (dedup, permutations(dedup.num_perm, dedup.seed)))
-        )
-        documents = [document for part in shards.gather(then=then) for document in part]
-        sketches = {}
-        if dedup is not None:
-            raw = [raw for part in shards.collect() for raw in part]
-            sketches = {d.id: Sketch.from_raw(r, dedup.seed) for d, r in zip(documents, raw, strict=True)}
+        # datasketch is loaded here by now: the workers get its permutations rather than import it.
+        parameters = permutations(dedup.num_perm, dedup.seed) if dedup else None
+        sketched = shards.run(sketch_documents, dedup, parameters) if dedup else []
+        documents = [document for part in shards.gather() for document in part]
+    sketches = {}
+    if dedup is not None:
+        raw = [raw_sketch for part in sketched for raw_sketch in part]
+        sketches = {d.id: Sketch.from_raw(r, dedup.seed) for d, r in zip(documents, raw, strict=True)}
     documents, emptied = drop_empty(documents)
     return dataclasses.replace(corpus, documents=documents, rejected=corpus.rejected + emptied), sketches
 
@@ -166,7 +166,7 @@ def clean_documents(
 def sketch_documents(
     documents: list[Document], dedup: DedupParams, parameters: np.ndarray, tick: Callable
 ) -> tuple[list[Document], list[RawSketch]]:
-    """After the passes: what dedup needs of each document, without datasketch (see `raw_sketch`)."""
+    """Pass 4: what dedup needs of each document, without importing datasketch (see `raw_sketch`)."""
     return documents, [raw_sketch(d.text, dedup.ngram, parameters) for d in documents]
 
 

@@ -98,14 +98,3 @@ def test_clean_corpus_is_the_same_for_any_process_count() -> None:
     assert one == three
     # five files in three parts of sizes as even as whole files allow, gathered back in file order
     assert [d.source_file[:3] for d in three] == ["000", "001"] + ["002"] * 4 + ["003"] + ["004"] * 5
-
-
-def test_gather_can_start_one_more_pass_in_the_workers() -> None:
-    with Shards([[1, 2], [3]]) as shards:
-        pids = [pid for pid, _ in shards.run(_double_and_report_pid)]
-        assert shards.gather(then=(_double_and_report_pid, ())) == [[2, 4], [6]]
-        assert shards.collect() == [(pids[0], 6), (pids[1], 6)]  # the parts as they were sent
-        assert shards.gather() == [[4, 8], [12]]
-    with Shards([[1, 2]]) as shards:  # one part, in this process: the same
-        assert shards.gather(then=(_double_and_report_pid, ())) == [[1, 2]]
-        assert shards.collect() == [(os.getpid(), 3)]
