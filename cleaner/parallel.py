@@ -212,6 +212,7 @@ def _serve(connection: Connection, part: Any) -> None:
                 continue
             ticker.flush()
             connection.send(("report", report))
+            del report  # sent: its memory (dedup's sketches, say) is not needed here any more
     except (EOFError, BrokenPipeError):  # the parent has closed the pipe (done, or given up)
         return
 
