@@ -104,17 +104,19 @@ def clean_and_sketch(
 ) -> tuple[Corpus, dict[str, Sketch]]:
     """`clean_corpus`, and with `dedup` the sketch of every document that dedup needs, by id.
 
-    The files are split once over `num_proc` processes, and each keeps its documents through three
-    passes. Between them come the two steps that need the whole corpus, each a map + reduce over small
-    reports: furniture lines that recur across many documents, and the year evidence (a title's valid
-    range seen in another file). Then the workers sketch their documents for dedup, and send them back.
+    The files are split once over `num_proc` processes, and each keeps its documents through the passes:
+    read and normalise, clean, repair years. Between them come the two steps that need the whole corpus,
+    each a map + reduce over small reports: furniture lines that recur across many documents, and the
+    year evidence (a title's valid range seen in another file). Then the workers sketch their documents
+    for dedup, and send them back.
     """
     files = discover(inputs)
     parts = [files[r.start : r.stop] for r in even_split([p.stat().st_size for p, _ in files], num_proc)]
     load_dictionary()  # before the workers fork, so that they share it
     with Shards(parts or [[]], progress) as shards:
         shards.submit(read_and_normalize)
-        load_late_libraries()
+        if dedup is not None:  # a build: dedup and publishing come next
+            load_late_libraries()
         files_read, line_counts = zip(*shards.collect(), strict=True)
         corpus = concatenate(files_read)
         check_unique_ids((document_id, f.file) for f in corpus.files for document_id in f.documents)
