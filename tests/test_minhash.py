@@ -15,6 +15,7 @@ from cleaner.dedup.minhash import (
     containment_candidates,
     jaccard_candidates,
     lean_minhash,
+    permutations,
     sample_hits_needed,
     signature,
 )
@@ -36,7 +37,7 @@ def test_signature_equals_datasketch_update(size: int, num_perm: int, seed: int)
     values = np.random.default_rng(size).integers(0, 2**32, size=size, dtype=np.uint64).astype(np.uint32)
     reference = MinHash(num_perm=num_perm, seed=seed, hashfunc=int)
     reference.update_batch(values.tolist())
-    assert np.array_equal(signature(values, num_perm, seed), reference.hashvalues)
+    assert np.array_equal(signature(values, permutations(num_perm, seed)), reference.hashvalues)
 
 
 def test_lean_minhash_matches_datasketch_on_real_shingles() -> None:

@@ -46,20 +46,18 @@ def permutations(num_perm: int = 128, seed: int = 42) -> np.ndarray:
     return MinHash(num_perm=num_perm, seed=seed, scheme=SCHEME).permutations
 
 
-def signature(
-    values: np.ndarray, num_perm: int = 128, seed: int = 42, *, parameters: np.ndarray | None = None
-) -> np.ndarray:
-    """The MinHash hash values of a set of 32-bit hashes, computed in NumPy blocks.
+def signature(values: np.ndarray, parameters: np.ndarray) -> np.ndarray:
+    """The MinHash hash values of a set of 32-bit hashes, computed in NumPy blocks; `parameters` are
+    `permutations(num_perm, seed)`, passed in so that a process can sign without importing datasketch.
 
     Equal to `MinHash(num_perm, seed, hashfunc=int).update_batch(values)` (the same premix,
     permutations and minimum), without a Python call per value. An empty set gives datasketch's empty
-    signature (all 2^32 - 1). `parameters`, when given, are `permutations(num_perm, seed)` computed
-    elsewhere, for a process that should not import datasketch.
+    signature (all 2^32 - 1).
 
-    >>> signature(np.array([7, 11], dtype=np.uint32), num_perm=4, seed=1).dtype
-    dtype('uint32')
+    >>> signature(np.array([7, 11], dtype=np.uint32), permutations(num_perm=4, seed=1)).shape
+    (4,)
     """
-    a, b = permutations(num_perm, seed) if parameters is None else parameters
+    a, b = parameters
     shift1, first, shift2, second = _FMIX32
     mixed = values.astype(np.uint32)
     mixed = (mixed ^ (mixed >> shift1)) * first
@@ -95,7 +93,7 @@ def shingle_signature(hashes: np.ndarray, parameters: np.ndarray) -> np.ndarray:
 
     Needs no datasketch: the cleaning workers sketch their documents with it.
     """
-    return signature((hashes >> np.uint64(32)).astype(np.uint32), parameters=parameters)
+    return signature((hashes >> np.uint64(32)).astype(np.uint32), parameters)
 
 
 def as_lean_minhash(hash_values: np.ndarray, seed: int = 42) -> LeanMinHash:
