@@ -637,3 +637,12 @@ def test_gating_ftfy_changes_nothing(text):
 )
 def test_gating_ftfy_changes_nothing_on_examples(text):
     assert fix_encoding(text)[0] == ftfy_always(text)
+
+
+def test_fix_encoding_composes_before_ftfy_reads_the_text() -> None:
+    """Hypothesis found `\\x80` + `e` + combining grave: ftfy read it as `€è` the first time and, once
+    composed, as mojibake of `ۏ` the second. Composing first gives one answer, and a second run keeps it."""
+    once, edits = fix_encoding("\x80e\u0300")
+    assert once == "ۏ"
+    assert [e.rule for e in edits] == ["nfc", "mojibake"]
+    assert fix_encoding(once) == (once, [])

@@ -229,6 +229,10 @@ def fix_encoding(text: str) -> tuple[str, list[Edit]]:
     Full-width punctuation, curly quotes and everything else that is correct Chinese stays as it is.
     """
     edits: list[Edit] = []
+    # Composed first as well as last: ftfy reads `\x80e\u0301` and `\x80é` differently, so a text that
+    # reached it decomposed would be fixed again, the other way, on a second run.
+    if not unicodedata.is_normalized("NFC", text):
+        text = _nfc_lines(text, edits)
     suspects = _ftfy_suspects(text)
     if suspects:
         text = _ftfy_lines(text, suspects, edits)
