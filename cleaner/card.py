@@ -41,8 +41,8 @@ def card_metadata(build: Build, sizes: dict[str, int]) -> dict:
             "data_files": [{"split": "train", "path": "data/train-*.parquet"}],
         }
     ]
-    info = [_config_info("default", FEATURES, len(build.documents), sizes["default"])]
-    if build.duplicates:
+    info = [_config_info("default", FEATURES, build.documents.num_rows, sizes["default"])]
+    if build.duplicates.num_rows:
         configs.append(
             {
                 "config_name": "duplicates",
@@ -50,7 +50,7 @@ def card_metadata(build: Build, sizes: dict[str, int]) -> dict:
             }
         )
         info.append(
-            _config_info("duplicates", DUPLICATE_FEATURES, len(build.duplicates), sizes["duplicates"])
+            _config_info("duplicates", DUPLICATE_FEATURES, build.duplicates.num_rows, sizes["duplicates"])
         )
     return {
         "pretty_name": "Chinese policy documents and speech drafts (cleaned, deduplicated)",
@@ -58,7 +58,7 @@ def card_metadata(build: Build, sizes: dict[str, int]) -> dict:
         "license": "other",
         "license_name": "mixed-public-sources",
         "license_details": LICENSE_NOTE,
-        "size_categories": [size_category(len(build.documents))],
+        "size_categories": [size_category(build.documents.num_rows)],
         "task_categories": ["text-generation"],
         "tags": ["chinese", "policy", "government", "deduplicated"],
         "configs": configs,
@@ -201,14 +201,15 @@ def _duplicates_section(build: Build) -> str:
         f"{dedup.review_containment} are listed as near misses in `manifest.json` ({len(build.near_misses)} "
         "in this build) so a person can check the decision."
     )
-    if not build.duplicates:
+    if not build.duplicates.num_rows:
         return (
             method
             + "\n\nNo document was removed as a duplicate in this build, so the `duplicates` config is "
             "not declared (a config with no rows cannot be loaded)."
         )
     return (
-        method + f"\n\n{len(build.duplicates)} documents were removed as duplicates. Each is a row of the "
+        method
+        + f"\n\n{build.duplicates.num_rows} documents were removed as duplicates. Each is a row of the "
         "`duplicates` config with its full text, edits, the id of the kept document (`duplicate_of`), the "
         "similarity against it and the `reason`:\n\n"
         "```python\nfrom datasets import load_dataset\n"

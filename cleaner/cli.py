@@ -117,8 +117,8 @@ def build_command(
     click.echo(
         f"{len(result.files)} files read, {len(result.skipped)} skipped, "
         f"{sum(1 for f in result.files if f.kind == 'rejected')} rejected; "
-        f"{result.ingested} documents, {len(result.duplicates)} removed as duplicates, "
-        f"{len(result.documents)} published to {output} in {time.perf_counter() - started:.1f}s"
+        f"{result.ingested} documents, {result.duplicates.num_rows} removed as duplicates, "
+        f"{result.documents.num_rows} published to {output} in {time.perf_counter() - started:.1f}s"
     )
 
 

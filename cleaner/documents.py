@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 SCHEMA_VERSION = 1
 
@@ -136,6 +140,15 @@ def merge_edits(edits: list[Edit]) -> list[Edit]:
     if len(totals) == len(edits):  # nothing to fold, as for every document the pipeline has merged
         return list(edits)
     return [Edit(*key, count=count) for key, count in totals.items()]
+
+
+def to_table(records: Sequence[Document] | Sequence[Duplicate], schema: pa.Schema) -> pa.Table:
+    """Documents (or removed documents) as the rows of their config; `schema` is the config's
+    `FEATURES.arrow_schema` (or `DUPLICATE_FEATURES.arrow_schema`), passed in so that a process can
+    make rows without importing datasets."""
+    import pyarrow as pa
+
+    return pa.Table.from_pylist([record.to_row() for record in records], schema=schema)
 
 
 @functools.cache

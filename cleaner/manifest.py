@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-from collections import Counter
+from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
 
-from cleaner.documents import SCHEMA_VERSION, Document
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from cleaner.documents import SCHEMA_VERSION
 from cleaner.pipeline import Build
 
 # The libraries whose versions decide the bytes of the output.
@@ -23,26 +26,45 @@ def library_versions() -> dict[str, str]:
     return versions
 
 
-def step_counts(documents: list[Document]) -> dict:
-    """Per step: how many documents it changed and how many edits it made; per rule, the same."""
-    changed: Counter[str] = Counter()
-    rules: Counter[tuple[str, str]] = Counter()
-    for document in documents:
-        changed.update({edit.step for edit in document.edits})
-        for edit in document.edits:
-            rules[edit.step, edit.rule] += edit.count
-    edits: Counter[str] = Counter()
-    for (step, _), count in rules.items():
-        edits[step] += count
+def step_counts(tables: Sequence[pa.Table]) -> dict:
+    """Per step: how many documents it changed and how many edits it made (every occurrence: the sum of
+    the edits' `count`); per rule, the edits it made. `tables` are the rows of both configs."""
+    edits = pa.concat_tables([_edit_rows(table, table_number) for table_number, table in enumerate(tables)])
+    changed = edits.group_by("step").aggregate([("document", "count_distinct"), ("count", "sum")])
+    rules = edits.group_by(["step", "rule"]).aggregate([("count", "sum")])
     return {
-        "steps": {step: {"documents": changed[step], "edits": edits[step]} for step in sorted(changed)},
-        "rules": dict(sorted((f"{step}.{rule}", count) for (step, rule), count in rules.items())),
+        "steps": {
+            row["step"]: {"documents": row["document_count_distinct"], "edits": row["count_sum"]}
+            for row in sorted(changed.to_pylist(), key=lambda row: row["step"])
+        },
+        "rules": dict(sorted((f"{r['step']}.{r['rule']}", r["count_sum"]) for r in rules.to_pylist())),
     }
 
 
+def _edit_rows(table: pa.Table, table_number: int) -> pa.Table:
+    # One row per edit: the document it belongs to (table number, row), its step, rule and count.
+    edits = table.column("edits").combine_chunks()
+    flat = edits.flatten()
+    document = pc.add(pc.multiply(table_number, 2**32), pc.list_parent_indices(edits).cast(pa.int64()))
+    return pa.table(
+        {
+            "document": document,
+            "step": flat.field("step"),
+            "rule": flat.field("rule"),
+            "count": flat.field("count"),
+        }
+    )
+
+
 def render_manifest(build: Build) -> dict:
-    published = {d.id for d in build.documents}
-    duplicates = {d.document.id: d.duplicate_of for d in build.duplicates}
+    published = set(build.documents.column("id").to_pylist())
+    duplicates = dict(
+        zip(
+            build.duplicates.column("id").to_pylist(),
+            build.duplicates.column("duplicate_of").to_pylist(),
+            strict=True,
+        )
+    )
     dropped = {p.id: p.reason for p in build.rejected if p.id}
 
     def outcome(document_id: str) -> dict:
@@ -73,9 +95,9 @@ def render_manifest(build: Build) -> dict:
             "files_rejected": sum(1 for f in build.files if f.kind == "rejected"),
             "documents_ingested": build.ingested,
             "documents_rejected": sum(1 for p in build.rejected if p.id),
-            "documents_removed_as_duplicates": len(build.duplicates),
-            "documents_published": len(build.documents),
+            "documents_removed_as_duplicates": build.duplicates.num_rows,
+            "documents_published": build.documents.num_rows,
             "near_misses": len(build.near_misses),
-            **step_counts(build.documents + [d.document for d in build.duplicates]),
+            **step_counts([build.documents, build.duplicates]),
         },
     }

@@ -5,12 +5,15 @@ from __future__ import annotations
 import dataclasses
 import functools
 import importlib
+import itertools
 import os
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import pyarrow as pa
 
 from cleaner.clean import apply_text_steps, fill_columns
 from cleaner.clean.furniture import count_short_lines, recurring_lines, strip_furniture
@@ -30,7 +33,7 @@ from cleaner.dedup import (
     permutations,
     raw_sketch,
 )
-from cleaner.documents import Document, Duplicate, Problem, merge_edits
+from cleaner.documents import Document, Problem, merge_edits, to_table
 from cleaner.ingest import Corpus, InputFile, check_unique_ids, concatenate, discover, read_files
 from cleaner.parallel import Shards, even_split
 
@@ -58,10 +61,13 @@ class Params:
 
 @dataclass
 class Build:
+    """What a build publishes: the rows of both configs, as Arrow tables with the `datasets` features
+    (`FEATURES`, `DUPLICATE_FEATURES`), and the account of every input."""
+
     params: Params
     files: list[InputFile]
-    documents: list[Document]
-    duplicates: list[Duplicate] = field(default_factory=list)
+    documents: pa.Table
+    duplicates: pa.Table
     skipped: list[Problem] = field(default_factory=list)
     rejected: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
@@ -70,17 +76,29 @@ class Build:
 
 
 def build(params: Params, root: Path, num_proc: int = 1, progress: Callable | None = None) -> Build:
-    """Run the whole pipeline on the inputs named in `params`, resolved against `root`."""
+    """Run the whole pipeline on the inputs named in `params`, resolved against `root`.
+
+    The workers keep their documents to the end: they clean and sketch them, and while this process
+    looks for duplicates among the sketches, they turn the documents into Arrow rows. Only the rows come
+    back, and the duplicates are separated from them here.
+    """
     # Lexically: the output's parent, and so `root/../raw`, may not exist yet.
     inputs = [Path(os.path.normpath(root / path)) for path in params.inputs]
-    corpus, sketches = clean_and_sketch(inputs, params.dedup, num_proc, progress)
-    found = find_duplicates(
-        [dedup_input(d) for d in corpus.documents],
-        params.dedup,
-        num_proc,
-        [sketches[d.id] for d in corpus.documents],
-    )
-    documents, duplicates = separate_duplicates(corpus.documents, found.removed)
+    with start_workers(inputs, num_proc, progress) as shards:
+        corpus = clean_passes(shards, meanwhile=load_late_libraries)
+        from cleaner.documents import FEATURES  # loaded by now: it needs datasets
+
+        # datasketch is loaded by now: the workers get its permutations rather than import it.
+        parameters = permutations(params.dedup.num_perm, params.dedup.seed)
+        sketched = shards.run(sketch_documents, params.dedup, parameters)
+        shards.submit(tabulate_documents, FEATURES.arrow_schema)
+        dedup_inputs = [d for inputs_of_part, _ in sketched for d in inputs_of_part]
+        raw = [r for _, raw_of_part in sketched for r in raw_of_part]
+        found = find_duplicates(
+            dedup_inputs, params.dedup, num_proc, [Sketch.from_raw(r, params.dedup.seed) for r in raw]
+        )
+        table = pa.concat_tables(shards.collect())
+    documents, duplicates = separate_duplicates(table, found.removed)
     return Build(
         params=params,
         files=corpus.files,
@@ -96,44 +114,38 @@ def build(params: Params, root: Path, num_proc: int = 1, progress: Callable | No
 
 def clean_corpus(inputs: list[Path], num_proc: int = 1, progress: Callable | None = None) -> Corpus:
     """Ingest and clean every document; documents left empty move to `rejected`."""
-    return clean_and_sketch(inputs, None, num_proc, progress)[0]
+    with start_workers(inputs, num_proc, progress) as shards:
+        corpus = clean_passes(shards)
+        documents = [document for part in shards.gather() for document in part]
+    return dataclasses.replace(corpus, documents=documents)
 
 
-def clean_and_sketch(
-    inputs: list[Path], dedup: DedupParams | None, num_proc: int = 1, progress: Callable | None = None
-) -> tuple[Corpus, dict[str, Sketch]]:
-    """`clean_corpus`, and with `dedup` the sketch of every document that dedup needs, by id.
-
-    The files are split once over `num_proc` processes, and each keeps its documents through the passes:
-    read and normalise, clean, repair years. Between them come the two steps that need the whole corpus,
-    each a map + reduce over small reports: furniture lines that recur across many documents, and the
-    year evidence (a title's valid range seen in another file). Then the workers sketch their documents
-    for dedup, and send them back.
-    """
+def start_workers(inputs: list[Path], num_proc: int, progress: Callable | None) -> Shards:
+    """The files under `inputs`, split once into `num_proc` runs of about equal bytes, one per worker."""
     files = discover(inputs)
     parts = [files[r.start : r.stop] for r in even_split([p.stat().st_size for p, _ in files], num_proc)]
     load_dictionary()  # before the workers fork, so that they share it
-    with Shards(parts or [[]], progress) as shards:
-        shards.submit(read_and_normalize)
-        if dedup is not None:  # a build: dedup and publishing come next
-            load_late_libraries()
-        files_read, line_counts = zip(*shards.collect(), strict=True)
-        corpus = concatenate(files_read)
-        check_unique_ids((document_id, f.file) for f in corpus.files for document_id in f.documents)
-        ingested = sum(len(f.documents) for f in corpus.files)
-        recurring = recurring_lines(sum(line_counts, Counter()), ingested)
-        evidence = functools.reduce(merge_evidence, shards.run(clean_documents, recurring), YearEvidence())
-        shards.run(repair_documents, evidence)
-        # datasketch is loaded here by now: the workers get its permutations rather than import it.
-        parameters = permutations(dedup.num_perm, dedup.seed) if dedup else None
-        sketched = shards.run(sketch_documents, dedup, parameters) if dedup else []
-        documents = [document for part in shards.gather() for document in part]
-    sketches = {}
-    if dedup is not None:
-        raw = [raw_sketch for part in sketched for raw_sketch in part]
-        sketches = {d.id: Sketch.from_raw(r, dedup.seed) for d, r in zip(documents, raw, strict=True)}
-    documents, emptied = drop_empty(documents)
-    return dataclasses.replace(corpus, documents=documents, rejected=corpus.rejected + emptied), sketches
+    return Shards(parts or [[]], progress)
+
+
+def clean_passes(shards: Shards, meanwhile: Callable[[], None] = lambda: None) -> Corpus:
+    """Read, normalise, clean and repair the documents of every part, where they are; the corpus without
+    them (files, problems). `meanwhile` runs here while the workers read.
+
+    Between the passes come the two steps that need the whole corpus, each a map + reduce over small
+    reports: furniture lines that recur across many documents, and the year evidence (a title's valid
+    range seen in another file).
+    """
+    shards.submit(read_and_normalize)
+    meanwhile()
+    files_read, line_counts = zip(*shards.collect(), strict=True)
+    corpus = concatenate(files_read)
+    check_unique_ids((document_id, f.file) for f in corpus.files for document_id in f.documents)
+    ingested = sum(len(f.documents) for f in corpus.files)
+    recurring = recurring_lines(sum(line_counts, Counter()), ingested)
+    evidence = functools.reduce(merge_evidence, shards.run(clean_documents, recurring), YearEvidence())
+    emptied = [problem for part in shards.run(repair_documents, evidence) for problem in part]
+    return dataclasses.replace(corpus, rejected=corpus.rejected + emptied)
 
 
 def load_late_libraries() -> None:
@@ -165,18 +177,28 @@ def clean_documents(
     return cleaned, gather_year_evidence(cleaned)
 
 
-def sketch_documents(
-    documents: list[Document], dedup: DedupParams, parameters: np.ndarray, tick: Callable
-) -> tuple[list[Document], list[RawSketch]]:
-    """Pass 4: what dedup needs of each document, without importing datasketch (see `raw_sketch`)."""
-    return documents, [raw_sketch(d.text, dedup.ngram, parameters) for d in documents]
-
-
 def repair_documents(
     documents: list[Document], evidence: YearEvidence, tick: Callable
-) -> tuple[list[Document], None]:
-    """Pass 3: repair years with the corpus-wide evidence."""
-    return [repair_document(document, evidence) for document in documents], None
+) -> tuple[list[Document], list[Problem]]:
+    """Pass 3: repair years with the corpus-wide evidence; report the documents left empty, and drop them."""
+    return drop_empty([repair_document(document, evidence) for document in documents])
+
+
+def sketch_documents(
+    documents: list[Document], dedup: DedupParams, parameters: np.ndarray, tick: Callable
+) -> tuple[list[Document], tuple[list[DedupInput], list[RawSketch]]]:
+    """Pass 4 of a build: what dedup needs of each document, without importing datasketch (see
+    `raw_sketch`)."""
+    return documents, (
+        [dedup_input(d) for d in documents],
+        [raw_sketch(d.text, dedup.ngram, parameters) for d in documents],
+    )
+
+
+def tabulate_documents(documents: list[Document], schema: pa.Schema, tick: Callable) -> tuple[list, pa.Table]:
+    """Pass 5 of a build: the documents as rows of the `default` config (no `duplicate_ids` yet); the
+    part is done with."""
+    return [], to_table(documents, schema)
 
 
 def normalize_unicode(document: Document) -> Document:
@@ -225,33 +247,49 @@ def repair_document(document: Document, evidence: YearEvidence) -> Document:
 
 
 def dedup_input(document: Document) -> DedupInput:
-    return DedupInput(
-        id=document.id,
-        text=document.text,
-        masks=document.placeholders,
-        paragraphs=document.text.count("\n") + 1,
-    )
+    """What ranks a document among its duplicates; the text stays behind, dedup gets its sketch."""
+    return DedupInput(id=document.id, masks=document.placeholders, paragraphs=document.text.count("\n") + 1)
 
 
-def separate_duplicates(
-    documents: list[Document], removed: list[Removal]
-) -> tuple[list[Document], list[Duplicate]]:
-    """Split the removed documents off, each with its evidence; the kept ones list what they absorbed."""
+def separate_duplicates(table: pa.Table, removed: list[Removal]) -> tuple[pa.Table, pa.Table]:
+    """Split the rows of the removed documents off, each with its evidence (config `duplicates`); the
+    kept rows list what they absorbed (config `default`). Both keep the order of `table`."""
+    from cleaner.documents import DUPLICATE_FEATURES, FEATURES  # late: they need datasets
+
     removal_of = {r.id: r for r in removed}
     absorbed = defaultdict(list)
     for removal in removed:
         absorbed[removal.duplicate_of].append(removal.id)
-    kept = [
-        dataclasses.replace(d, duplicate_ids=sorted(absorbed[d.id]))
-        for d in documents
-        if d.id not in removal_of
-    ]
-    duplicates = [
-        Duplicate(d, (r := removal_of[d.id]).duplicate_of, r.jaccard, r.containment, r.reason)
-        for d in documents
-        if d.id in removal_of
-    ]
-    return kept, duplicates
+    ids = table.column("id").to_pylist()
+    is_removed = [document_id in removal_of for document_id in ids]
+    kept = _rows_where(table, [not flag for flag in is_removed])
+    absorbed_ids = [sorted(absorbed[document_id]) for document_id in ids if document_id not in removal_of]
+    kept_columns = {**dict(zip(kept.column_names, kept.columns, strict=True)), "duplicate_ids": absorbed_ids}
+    evidence = [removal_of[document_id] for document_id in ids if document_id in removal_of]
+    duplicates = _rows_where(table, is_removed)
+    duplicate_columns = {
+        **dict(zip(duplicates.column_names, duplicates.columns, strict=True)),
+        "duplicate_of": [r.duplicate_of for r in evidence],
+        "jaccard": [r.jaccard for r in evidence],
+        "containment": [r.containment for r in evidence],
+        "reason": [r.reason for r in evidence],
+    }
+    return pa.table(kept_columns, schema=FEATURES.arrow_schema), pa.table(
+        duplicate_columns, schema=DUPLICATE_FEATURES.arrow_schema
+    )
+
+
+def _rows_where(table: pa.Table, wanted: list[bool]) -> pa.Table:
+    """The rows of `table` where `wanted`, in order, in one chunk laid out as `Table.from_pylist` lays it
+    out: `Table.filter` adds validity bitmaps to columns without nulls, which would change the size the
+    card reports."""
+    runs, row = [], 0
+    for flag, run in itertools.groupby(wanted):
+        length = len(list(run))
+        if flag:
+            runs.append(table.slice(row, length))
+        row += length
+    return pa.concat_tables([table.slice(0, 0), *runs]).combine_chunks()
 
 
 def drop_empty(documents: list[Document]) -> tuple[list[Document], list[Problem]]:

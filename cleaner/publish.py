@@ -12,12 +12,11 @@ import shutil
 import tempfile
 from pathlib import Path
 
-import datasets
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from cleaner.card import render_card
-from cleaner.documents import DUPLICATE_FEATURES, FEATURES
 from cleaner.manifest import render_manifest
 from cleaner.pipeline import Build
 
@@ -41,14 +40,9 @@ def write_output(build: Build, output: Path) -> None:
 
 
 def write_dataset(build: Build, folder: Path) -> None:
-    sizes = {
-        "default": write_config(
-            folder / CONFIG_FOLDERS["default"], [d.to_row() for d in build.documents], FEATURES
-        )
-    }
-    if build.duplicates:
-        rows = [d.to_row() for d in build.duplicates]
-        sizes["duplicates"] = write_config(folder / CONFIG_FOLDERS["duplicates"], rows, DUPLICATE_FEATURES)
+    sizes = {"default": write_config(folder / CONFIG_FOLDERS["default"], build.documents)}
+    if build.duplicates.num_rows:
+        sizes["duplicates"] = write_config(folder / CONFIG_FOLDERS["duplicates"], build.duplicates)
     manifest = render_manifest(build)
     (folder / "manifest.json").write_text(
         json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
@@ -56,34 +50,30 @@ def write_dataset(build: Build, folder: Path) -> None:
     (folder / "README.md").write_text(render_card(build, manifest, sizes), encoding="utf-8")
 
 
-def write_config(folder: Path, rows: list[dict], features: datasets.Features) -> int:
-    """Rows -> `train-0000k-of-0000n.parquet` shards of at most MAX_SHARD_BYTES of text each; returns the
-    Arrow size in bytes (the card's `num_bytes`).
+def write_config(folder: Path, table: pa.Table) -> int:
+    """The rows of a config -> `train-0000k-of-0000n.parquet` shards of at most MAX_SHARD_BYTES of text
+    each; returns the Arrow size in bytes (the card's `num_bytes`).
 
     The Arrow schema carries the `datasets` features, so `load_dataset` gets exact types back.
     """
     folder.mkdir(parents=True)
-    shards = _shards(rows)
+    shards = _shards(table)
     size = 0
     for k, shard in enumerate(shards):
-        table = pa.Table.from_pylist(shard, schema=features.arrow_schema)
         path = folder / f"train-{k:05d}-of-{len(shards):05d}.parquet"
-        pq.write_table(table, path, row_group_size=ROW_GROUP_SIZE, compression="zstd")
-        size += table.nbytes
+        pq.write_table(shard, path, row_group_size=ROW_GROUP_SIZE, compression="zstd")
+        size += shard.nbytes
     return size
 
 
-def _shards(rows: list[dict]) -> list[list[dict]]:
-    shards: list[list[dict]] = [[]]
-    size = 0
-    for row in rows:
-        row_bytes = len(row["text"].encode("utf-8"))
-        if shards[-1] and size + row_bytes > MAX_SHARD_BYTES:
-            shards.append([])
-            size = 0
-        shards[-1].append(row)
+def _shards(table: pa.Table) -> list[pa.Table]:
+    shards, start, size = [], 0, 0
+    for row, row_bytes in enumerate(pc.binary_length(table.column("text").cast(pa.binary())).to_pylist()):
+        if row > start and size + row_bytes > MAX_SHARD_BYTES:
+            shards.append(table.slice(start, row - start))
+            start, size = row, 0
         size += row_bytes
-    return shards
+    return [*shards, table.slice(start)]
 
 
 def replace_folder(staging: Path, output: Path) -> None:

@@ -13,7 +13,7 @@ import pytest
 
 from cleaner.audit import Piece, align, audit_summary, load_clusters, render_html
 from cleaner.dedup import DedupParams, NearMiss
-from cleaner.documents import Document, Duplicate
+from cleaner.documents import DUPLICATE_FEATURES, FEATURES, Document, Duplicate, to_table
 from cleaner.pipeline import Build, Params
 from cleaner.publish import write_output
 
@@ -54,7 +54,11 @@ def write_dataset(folder: Path, duplicates: list[Duplicate], near_misses: list[d
     )
     misses = [NearMiss(**m) for m in near_misses or []]
     build = Build(
-        params=Params(), files=[], documents=[policy, speech], duplicates=duplicates, near_misses=misses
+        params=Params(),
+        files=[],
+        documents=to_table([policy, speech], FEATURES.arrow_schema),
+        duplicates=to_table(duplicates, DUPLICATE_FEATURES.arrow_schema),
+        near_misses=misses,
     )
     write_output(build, folder)
     if near_misses is None:

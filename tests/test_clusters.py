@@ -308,3 +308,8 @@ def test_sketches_made_elsewhere_give_the_same_result() -> None:
             assert np.array_equal(ours.minhash.hashvalues, theirs.minhash.hashvalues)
     assert find_duplicates(documents, params, sketches=made) == find_duplicates(documents, params)
     assert [r.id for r in find_duplicates(documents, params, sketches=made).removed] == ["a"]
+    # With sketches, the texts may stay where they are; without either, dedup says what it lacks.
+    textless = [dataclasses.replace(d, text=None) for d in documents]
+    assert find_duplicates(textless, params, sketches=made) == find_duplicates(documents, params)
+    with pytest.raises(ValueError, match="texts or their sketches"):
+        find_duplicates(textless, params)

@@ -20,7 +20,8 @@ def result():
 
 @pytest.fixture(scope="module")
 def docs(result):
-    return {d.id: d for d in result.documents + [dup.document for dup in result.duplicates]}
+    rows = result.documents.to_pylist() + result.duplicates.to_pylist()
+    return {row["id"]: Document.from_row(row) for row in rows}
 
 
 @pytest.fixture(scope="module")
@@ -144,14 +145,14 @@ def test_cleaning_clean_text_changes_nothing(docs):
 
 def test_three_drafts_of_004_become_one(result):
     drafts = {f"004_69a075c59e7323d5#{k}" for k in (2, 3, 4)}
-    kept = [d for d in result.documents if d.id in drafts]
+    kept = [row for row in result.documents.to_pylist() if row["id"] in drafts]
     assert len(kept) == 1
-    removed = {d.document.id: d for d in result.duplicates}
-    assert set(removed) == drafts - {kept[0].id}
-    assert all(d.duplicate_of == kept[0].id for d in removed.values())
-    assert removed["004_69a075c59e7323d5#4"].reason == "contained"
-    assert kept[0].duplicate_ids == sorted(removed)
-    assert len(result.documents) == 10
+    removed = {row["id"]: row for row in result.duplicates.to_pylist()}
+    assert set(removed) == drafts - {kept[0]["id"]}
+    assert all(row["duplicate_of"] == kept[0]["id"] for row in removed.values())
+    assert removed["004_69a075c59e7323d5#4"]["reason"] == "contained"
+    assert kept[0]["duplicate_ids"] == sorted(removed)
+    assert result.documents.num_rows == 10
 
 
 def test_central_opinion_and_dongguan_plan_are_a_near_miss(result):

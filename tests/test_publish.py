@@ -7,11 +7,12 @@ import shutil
 from pathlib import Path
 
 import datasets
+import pyarrow as pa
 import pytest
 from click.testing import CliRunner
 
 from cleaner.cli import main
-from cleaner.documents import Document
+from cleaner.documents import FEATURES, Document, to_table
 from cleaner.pipeline import Build, Params
 from cleaner.publish import read_config, read_manifest, write_output
 
@@ -136,12 +137,14 @@ def test_failed_write_leaves_the_old_output_untouched(workdir, tmp_path):
     output = tmp_path / "processed"
     shutil.copytree(workdir / "processed", output)
     before = files_of(output)
+    # The rows of `default` are written, then the manifest finds the duplicates without their evidence.
     broken = Build(
         params=Params(),
         files=[],
-        documents=[Document(id="x", text="正文。", source_file="x.txt", part="not a number")],  # type: ignore[arg-type]
+        documents=to_table([Document(id="x", text="正文。", source_file="x.txt")], FEATURES.arrow_schema),
+        duplicates=pa.table({"id": ["y"], "text": ["正文。"]}),
     )
-    with pytest.raises(Exception, match="int"):
+    with pytest.raises(KeyError, match="duplicate_of"):
         write_output(broken, output)
     assert files_of(output) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["processed"]

@@ -33,10 +33,11 @@ CONTAINED = "contained"
 
 @dataclass(frozen=True)
 class DedupInput:
-    """What dedup needs to know about one cleaned document."""
+    """What dedup needs to know about one cleaned document. The text is needed only when `find_duplicates`
+    sketches the documents itself; the pipeline's workers send sketches instead."""
 
     id: str
-    text: str
+    text: str | None = None
     masks: int = 0
     paragraphs: int = 0
 
@@ -256,7 +257,10 @@ def find_duplicates(
     if len(set(ids)) != len(ids):
         raise ValueError("document ids must be unique")
     if sketches is None:
-        sketches = sketch_documents([document.text for document in ordered], params, num_proc)
+        texts = [document.text for document in ordered]
+        if None in texts:
+            raise ValueError("find_duplicates needs the documents' texts or their sketches")
+        sketches = sketch_documents(texts, params, num_proc)
     else:
         sketches = [sketches[position] for position in order]
     hashes = [document_sketch.hashes for document_sketch in sketches]
