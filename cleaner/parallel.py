@@ -195,6 +195,11 @@ _SEND_PART = "send part"  # a worker's task that asks for its part rather than r
 def _serve(connection: Connection, part: Any) -> None:
     """A worker's loop: run each pass on its part and answer with the report; send the part when asked."""
     _leave_interrupts_to_the_parent()
+    # No cyclic garbage collection here: a worker holds a million long-lived objects (its documents and
+    # their edits), which every full collection walked again, and the passes make no cycles to speak of
+    # (reference counting frees each pass's replaced documents). 0.3-0.5 s of CPU per build at 40 MB,
+    # with the same peak memory.
+    gc.disable()
     ticker = _Ticker(connection)
     try:
         while True:
