@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import click
+import pyarrow as pa
 from tqdm import tqdm
 
 from cleaner.dedup import DedupParams
@@ -99,6 +100,10 @@ def build_command(
     The dedup options are recorded in OUTPUT/manifest.json; `--check` rebuilds with the recorded ones.
     """
     num_proc = num_proc or _default_num_proc()
+    # Arrow takes its memory from the system allocator, as Python and NumPy do, so that the workers build
+    # their rows in the memory their sketches freed; pyarrow's default (mimalloc) took fresh memory for
+    # them, and the peak of a 40 MB build rose from 900 MB to 1,060 MB.
+    pa.set_memory_pool(pa.system_memory_pool())
     if check:
         _check(output, num_proc)
         return

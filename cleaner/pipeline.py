@@ -41,6 +41,10 @@ if TYPE_CHECKING:
     import numpy as np
 
 
+# Documents turned into Arrow rows at a time by `tabulate_documents`.
+_TABLE_BATCH = 100
+
+
 @dataclass(frozen=True)
 class Params:
     """Everything that decides the output. Recorded in the manifest; `--check` rebuilds from it.
@@ -197,8 +201,13 @@ def sketch_documents(
 
 def tabulate_documents(documents: list[Document], schema: pa.Schema, tick: Callable) -> tuple[list, pa.Table]:
     """Pass 5 of a build: the documents as rows of the `default` config (no `duplicate_ids` yet); the
-    part is done with."""
-    return [], to_table(documents, schema)
+    part is done with. A batch at a time, each taken out of the part once it is rows, so that the part
+    is never held twice over (as documents and as rows) while dedup runs beside it."""
+    batches = []
+    while documents:
+        batch, documents[:_TABLE_BATCH] = documents[:_TABLE_BATCH], []
+        batches.append(to_table(batch, schema))
+    return [], pa.concat_tables([to_table([], schema), *batches])
 
 
 def normalize_unicode(document: Document) -> Document:
