@@ -90,17 +90,16 @@ def build(params: Params, root: Path, num_proc: int = 1, progress: Callable | No
     inputs = [Path(os.path.normpath(root / path)) for path in params.inputs]
     with start_workers(inputs, num_proc, progress) as shards:
         corpus = clean_passes(shards, meanwhile=load_late_libraries)
-        from cleaner.documents import FEATURES  # loaded by now: it needs datasets
+        # datasets and datasketch are loaded by now; the workers get the schema and datasketch's
+        # permutations rather than import either.
+        from cleaner.documents import FEATURES
 
-        # datasketch is loaded by now: the workers get its permutations rather than import it.
         parameters = permutations(params.dedup.num_perm, params.dedup.seed)
-        sketched = shards.run(sketch_documents, params.dedup, parameters)
-        shards.submit(tabulate_documents, FEATURES.arrow_schema)
-        dedup_inputs = [d for inputs_of_part, _ in sketched for d in inputs_of_part]
-        raw = [r for _, raw_of_part in sketched for r in raw_of_part]
-        found = find_duplicates(
-            dedup_inputs, params.dedup, num_proc, [Sketch.from_raw(r, params.dedup.seed) for r in raw]
+        dedup_inputs, sketches = unpack_sketches(
+            shards.run(sketch_documents, params.dedup, parameters), params.dedup.seed
         )
+        shards.submit(tabulate_documents, FEATURES.arrow_schema)  # in the workers, beside dedup here
+        found = find_duplicates(dedup_inputs, params.dedup, num_proc, sketches)
         table = pa.concat_tables(shards.collect())
     documents, duplicates = separate_duplicates(table, found.removed)
     return Build(
@@ -197,6 +196,16 @@ def sketch_documents(
         [dedup_input(d) for d in documents],
         [raw_sketch(d.text, dedup.ngram, parameters) for d in documents],
     )
+
+
+def unpack_sketches(
+    reports: list[tuple[list[DedupInput], list[RawSketch]]], seed: int
+) -> tuple[list[DedupInput], list[Sketch]]:
+    """The sketch pass's reports, in part order, as dedup's inputs and sketches; the MinHash objects are
+    made here, where datasketch is loaded."""
+    inputs = [dedup_input for part_inputs, _ in reports for dedup_input in part_inputs]
+    sketches = [Sketch.from_raw(raw, seed) for _, part_sketches in reports for raw in part_sketches]
+    return inputs, sketches
 
 
 def tabulate_documents(documents: list[Document], schema: pa.Schema, tick: Callable) -> tuple[list, pa.Table]:

@@ -173,3 +173,18 @@ def test_gov_page_metadata_block_becomes_columns():
     lines = doc.text.splitlines()
     assert lines[0] == "国发〔2016〕39号" and lines[-2:] == ["国务院", "2016年6月24日"]
     assert not any(key in doc.text for key in ("索引号", "发文机关", "成文日期", "主题词"))
+
+
+def test_documents_left_empty_are_rejected_with_their_reason(tmp_path):
+    """Nothing is lost: a page that was all furniture is listed as rejected, for any process count."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a_furniture.txt").write_text("编辑：管理员\n", encoding="utf-8")
+    (raw / "b_speech.txt").write_text(
+        "同志们：\n今天召开全市人才工作会议，研究部署人才工作。\n", encoding="utf-8"
+    )
+    for num_proc in (1, 2):
+        result = build(Params(), tmp_path, num_proc=num_proc)
+        assert [(p.id, p.reason) for p in result.rejected] == [("a_furniture", "no text left after cleaning")]
+        assert result.documents.column("id").to_pylist() == ["b_speech"]
+        assert result.duplicates.num_rows == 0
