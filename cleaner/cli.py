@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -20,6 +21,17 @@ DEFAULT_DEDUP = DedupParams()
 
 def _default_num_proc() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def _dedup_option(name: str, kind: click.ParamType | type, help: str) -> Callable:
+    """`--NAME` for the DedupParams field `name`, with its default."""
+    return click.option(
+        f"--{name.replace('_', '-')}",
+        type=kind,
+        default=getattr(DEFAULT_DEDUP, name),
+        show_default=True,
+        help=help,
+    )
 
 
 @click.group()
@@ -43,54 +55,24 @@ def main() -> None:
 @click.option(
     "--check", is_flag=True, help="Rebuild with the parameters in OUTPUT/manifest.json and compare."
 )
-@click.option(
-    "--threshold",
-    type=click.FloatRange(0, 1),
-    default=DEFAULT_DEDUP.threshold,
-    show_default=True,
-    help="Jaccard at or above which two documents are duplicates.",
+@_dedup_option("threshold", click.FloatRange(0, 1), "Jaccard at or above which two documents are duplicates.")
+@_dedup_option(
+    "containment",
+    click.FloatRange(0, 1),
+    "Share of a document's shingles found in a longer one at or above which it is a duplicate.",
 )
-@click.option(
-    "--containment",
-    type=click.FloatRange(0, 1),
-    default=DEFAULT_DEDUP.containment,
-    show_default=True,
-    help="Share of a document's shingles found in a longer one at or above which it is a duplicate.",
+@_dedup_option("ngram", click.IntRange(min=1), "Characters per shingle.")
+@_dedup_option("num_perm", click.IntRange(min=16), "MinHash permutations.")
+@_dedup_option("seed", int, "Seed of the MinHash permutations.")
+@_dedup_option(
+    "review_jaccard",
+    click.FloatRange(0, 1),
+    "Jaccard at or above which a pair kept apart is listed as a near miss.",
 )
-@click.option(
-    "--ngram",
-    type=click.IntRange(min=1),
-    default=DEFAULT_DEDUP.ngram,
-    show_default=True,
-    help="Characters per shingle.",
-)
-@click.option(
-    "--num-perm",
-    type=click.IntRange(min=16),
-    default=DEFAULT_DEDUP.num_perm,
-    show_default=True,
-    help="MinHash permutations.",
-)
-@click.option(
-    "--seed",
-    type=int,
-    default=DEFAULT_DEDUP.seed,
-    show_default=True,
-    help="Seed of the MinHash permutations.",
-)
-@click.option(
-    "--review-jaccard",
-    type=click.FloatRange(0, 1),
-    default=DEFAULT_DEDUP.review_jaccard,
-    show_default=True,
-    help="Jaccard at or above which a pair kept apart is listed as a near miss.",
-)
-@click.option(
-    "--review-containment",
-    type=click.FloatRange(0, 1),
-    default=DEFAULT_DEDUP.review_containment,
-    show_default=True,
-    help="Containment at or above which a pair kept apart is listed as a near miss.",
+@_dedup_option(
+    "review_containment",
+    click.FloatRange(0, 1),
+    "Containment at or above which a pair kept apart is listed as a near miss.",
 )
 def build_command(
     inputs: tuple[Path, ...], output: Path, num_proc: int | None, check: bool, **dedup_options: float

@@ -29,9 +29,18 @@ def library_versions() -> dict[str, str]:
 def step_counts(tables: Sequence[pa.Table]) -> dict:
     """Per step: how many documents it changed and how many edits it made (every occurrence: the sum of
     the edits' `count`); per rule, the edits it made. `tables` are the rows of both configs."""
-    edits = pa.concat_tables([_edit_rows(table, table_number) for table_number, table in enumerate(tables)])
-    changed = edits.group_by("step").aggregate([("document", "count_distinct"), ("count", "sum")])
-    rules = edits.group_by(["step", "rule"]).aggregate([("count", "sum")])
+    documents = pa.concat_arrays([table.column("edits").combine_chunks() for table in tables])
+    edits = documents.flatten()
+    rows = pa.table(
+        {
+            "document": pc.list_parent_indices(documents),
+            "step": edits.field("step"),
+            "rule": edits.field("rule"),
+            "count": edits.field("count"),
+        }
+    )
+    changed = rows.group_by("step").aggregate([("document", "count_distinct"), ("count", "sum")])
+    rules = rows.group_by(["step", "rule"]).aggregate([("count", "sum")])
     return {
         "steps": {
             row["step"]: {"documents": row["document_count_distinct"], "edits": row["count_sum"]}
@@ -39,21 +48,6 @@ def step_counts(tables: Sequence[pa.Table]) -> dict:
         },
         "rules": dict(sorted((f"{r['step']}.{r['rule']}", r["count_sum"]) for r in rules.to_pylist())),
     }
-
-
-def _edit_rows(table: pa.Table, table_number: int) -> pa.Table:
-    # One row per edit: the document it belongs to (table number, row), its step, rule and count.
-    edits = table.column("edits").combine_chunks()
-    flat = edits.flatten()
-    document = pc.add(pc.multiply(table_number, 2**32), pc.list_parent_indices(edits).cast(pa.int64()))
-    return pa.table(
-        {
-            "document": document,
-            "step": flat.field("step"),
-            "rule": flat.field("rule"),
-            "count": flat.field("count"),
-        }
-    )
 
 
 def render_manifest(build: Build) -> dict:

@@ -229,7 +229,7 @@ def clean_document(document: Document, recurring: frozenset[str] = frozenset()) 
     document = remove_furniture(document, recurring)
     document = apply_text_steps(document, LINE_STEPS)
     document = apply_text_steps(document, (restore_censored, mask_placeholders))
-    # Fold repeated edits here, in the worker, rather than ship thousands of one-character edits back.
+    # Fold repeated edits now rather than hold thousands of one-character edits until they become rows.
     return dataclasses.replace(document, edits=merge_edits(document.edits))
 
 

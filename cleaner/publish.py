@@ -57,7 +57,7 @@ def write_config(folder: Path, table: pa.Table) -> int:
     The Arrow schema carries the `datasets` features, so `load_dataset` gets exact types back.
     """
     folder.mkdir(parents=True)
-    shards = _shards(table)
+    shards = shards_of(table)
     size = 0
     for k, shard in enumerate(shards):
         path = folder / f"train-{k:05d}-of-{len(shards):05d}.parquet"
@@ -66,10 +66,12 @@ def write_config(folder: Path, table: pa.Table) -> int:
     return size
 
 
-def _shards(table: pa.Table) -> list[pa.Table]:
+def shards_of(table: pa.Table, max_bytes: int = MAX_SHARD_BYTES) -> list[pa.Table]:
+    """Consecutive slices of `table` with at most `max_bytes` of UTF-8 text each; a longer row is a
+    slice of its own."""
     shards, start, size = [], 0, 0
-    for row, row_bytes in enumerate(pc.binary_length(table.column("text").cast(pa.binary())).to_pylist()):
-        if row > start and size + row_bytes > MAX_SHARD_BYTES:
+    for row, row_bytes in enumerate(pc.binary_length(table.column("text")).to_pylist()):
+        if row > start and size + row_bytes > max_bytes:
             shards.append(table.slice(start, row - start))
             start, size = row, 0
         size += row_bytes

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from cleaner.cli import main
 from cleaner.documents import FEATURES, Document, to_table
 from cleaner.pipeline import Build, Params
-from cleaner.publish import read_config, read_manifest, write_output
+from cleaner.publish import read_config, read_manifest, shards_of, write_output
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -222,3 +222,13 @@ def test_build_options_are_recorded_and_checked(workdir, tmp_path):
         "utf-8"
     )
     assert run("build", "--output", str(output), "--check", "--num-proc", "1").exit_code == 0
+
+
+def test_rows_are_split_into_shards_by_bytes_of_text():
+    """Shards hold whole rows, in order, up to the byte limit; a row over the limit is a shard alone."""
+    texts = ["人才工作", "会议", "同志们：", "x" * 30, "好"]  # 12, 6, 12, 30 and 3 bytes of UTF-8
+    documents = [Document(id=f"d{k}", text=text, source_file="a.txt") for k, text in enumerate(texts)]
+    table = to_table(documents, FEATURES.arrow_schema)
+    shards = shards_of(table, max_bytes=20)
+    assert [shard.column("id").to_pylist() for shard in shards] == [["d0", "d1"], ["d2"], ["d3"], ["d4"]]
+    assert shards_of(table) == [table]
