@@ -130,7 +130,7 @@ def cleaner_command() -> list[str]:
     script = Path(sys.executable).with_name("cleaner")
     if script.is_file():
         return [str(script)]
-    return [sys.executable, "-c", "from cleaner.cli import main; main()"]
+    return [sys.executable, "-c", "from cleaner.cli import run; run()"]
 
 
 def run_cleaner(corpus: Path, work: Path, num_proc: int = 2) -> ToolRun:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import dataclasses
+import gc
 import os
 import time
 from collections.abc import Callable
@@ -38,6 +40,18 @@ def _dedup_option(name: str, kind: click.ParamType | type, help: str) -> Callabl
 @click.version_option(package_name="cleaner")
 def main() -> None:
     """Turn scraped Chinese policy documents into a clean, deduplicated, auditable dataset."""
+
+
+def run() -> None:
+    """The `cleaner` console script: `main`, with the heap frozen at exit.
+
+    As Python exits it clears every module and collects the garbage several times over, walking every
+    object still alive: 0.3 s after a build, with datasets and jieba's dictionary loaded. A command that
+    has finished leaves nothing worth collecting, so the last exit handler freezes the heap
+    (`gc.freeze`) and the collections skip it; registered first, it runs after every other handler.
+    """
+    atexit.register(gc.freeze)
+    main()
 
 
 @main.command("build")

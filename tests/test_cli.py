@@ -1,7 +1,10 @@
-"""`cleaner show`: one raw file's cleaned documents and their edit log, without a build."""
+"""The command line: `cleaner show` (one raw file's cleaned documents and their edit log, without a
+build) and the console script's entry point."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -34,3 +37,18 @@ def test_show_reports_an_unreadable_file(tmp_path):
     result = CliRunner().invoke(main, ["show", str(path)])
     assert result.exit_code == 0
     assert "empty.txt: empty file" in result.output
+
+
+def _console_script(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    # What the installed `cleaner` script runs, in a process of its own: `run` exits the interpreter.
+    command = [sys.executable, "-c", "from cleaner.cli import run; run()", *args]
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+def test_console_script_runs_a_command_and_keeps_its_exit_status(tmp_path):
+    shown = _console_script("show", str(RAW / "000_9f435189388a1e93.txt"), cwd=tmp_path)
+    assert shown.returncode == 0, shown.stderr
+    assert "== 000_9f435189388a1e93" in shown.stdout
+    refused = _console_script("show", str(tmp_path / "missing.txt"), cwd=tmp_path)
+    assert refused.returncode == 2
+    assert "does not exist" in refused.stderr
