@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import pickle
 from pathlib import Path
 
+import numpy as np
+import pyarrow as pa
 import pytest
 
 from cleaner.documents import Document, Edit
-from cleaner.parallel import Shards, chunks, even_split, map_shared
+from cleaner.parallel import Shards, _receive_message, _send_message, chunks, even_split, map_shared
 from cleaner.pipeline import clean_corpus
 
 REPO = Path(__file__).resolve().parents[1]
@@ -54,6 +57,33 @@ def test_an_error_in_a_worker_is_raised_here_and_the_workers_stop() -> None:
         shards.run(_fail_on_negative)
     with pytest.raises(ProcessLookupError):  # joined, so gone
         os.kill(pids[1], 0)
+
+
+def _sketch_like_report(part: list[int], tick) -> tuple[list[int], dict]:
+    hashes = np.arange(sum(part), dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    rows = pa.table({"id": [f"doc-{n}" for n in part], "text": ["人才工作会议" * n for n in part]})
+    return part, {"hashes": hashes, "rows": rows, "strided": hashes[::2], "count": len(part)}
+
+
+def test_reports_with_arrays_and_tables_arrive_whole() -> None:
+    # The arrays and Arrow columns travel out of band, beside the pickle; a strided view goes in band.
+    with Shards([[1, 2], [30_000, 40_000]]) as shards:
+        first, second = shards.run(_sketch_like_report)
+    for part, report in ((first, [1, 2]), (second, [30_000, 40_000])):
+        expected = _sketch_like_report(report, None)[1]
+        assert np.array_equal(part["hashes"], expected["hashes"]) and part["hashes"].dtype == np.uint64
+        assert np.array_equal(part["strided"], expected["strided"])
+        assert part["rows"].equals(expected["rows"]) and part["count"] == len(report)
+    assert not second["hashes"].flags.writeable  # it keeps the bytes it arrived in
+
+
+def test_messages_without_buffers_pass_as_they_are() -> None:
+    ours, theirs = multiprocessing.Pipe()
+    _send_message(theirs, ("tick", 3))
+    _send_message(theirs, ("report", {"words": ["会议", "工作"], "empty": np.empty(0, dtype=np.uint64)}))
+    assert _receive_message(ours) == ("tick", 3)
+    kind, report = _receive_message(ours)
+    assert kind == "report" and report["words"] == ["会议", "工作"] and report["empty"].size == 0
 
 
 def test_one_part_starts_no_process() -> None:
