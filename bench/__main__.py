@@ -26,12 +26,13 @@ from bench.corpus import (
     real_bases,
     write_corpus,
 )
-from bench.measure import ToolRun, run_cleaner
+from bench.measure import ToolRun, run_cleaner, with_memory_of
 from bench.peers import missing_note, peer_python, peer_versions, run_datatrove, run_text_dedup
 from bench.report import SizeResult, render
 from bench.score import score
 
 TOOLS = ("cleaner", "datatrove", "text-dedup")
+MEMORY_INTERVAL = 0.1  # seconds between memory samples, in the run of each tool that measures memory
 RESULTS = Path(__file__).with_name("RESULTS.md")
 # What each peer needs installed beside itself to run as configured here.
 PEER_NEEDS = {"datatrove": ("datatrove", "spacy", "jieba"), "text-dedup": ("text-dedup", "datasets")}
@@ -73,7 +74,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="datatrove word tokenizer (default: zh_Hani, spaCy with jieba; plain `zh` maps to a whitespace one)",
     )
     parser.add_argument(
-        "--repeat", type=int, default=1, help="runs of each tool; the fastest is reported (default: 1)"
+        "--repeat",
+        type=int,
+        default=1,
+        help="timed runs of each tool; the fastest is reported (default: 1), and one more measures memory",
     )
     parser.add_argument("--note", action="append", default=[], help="a line for the notes of the results")
     parser.add_argument("--write", action="store_true", help=f"also write the results to {RESULTS}")
@@ -144,8 +148,11 @@ def run_size(
         if note:
             run = ToolRun(tool, "", note=note)
         else:
-            tries = [run_tool(tool, args, files, folder / "runs", python, truth) for _ in range(args.repeat)]
-            run = min(tries, key=lambda t: t.measurement.seconds if t.ok else float("inf"))
+            # Timed without sampling memory, which would slow the tool; memory from one more run.
+            runs = folder / "runs"
+            tries = [run_tool(tool, args, files, runs, python, truth, None) for _ in range(args.repeat)]
+            fastest = min(tries, key=lambda t: t.measurement.seconds if t.ok else float("inf"))
+            run = with_memory_of(fastest, run_tool(tool, args, files, runs, python, truth, MEMORY_INTERVAL))
         size.runs.append(run)
         if run.ok:
             size.scores[tool] = score(run.removed, truth)
@@ -160,13 +167,19 @@ def run_size(
 
 
 def run_tool(
-    tool: str, args: argparse.Namespace, files: CorpusFiles, work: Path, python: str, truth: dict[str, str]
+    tool: str,
+    args: argparse.Namespace,
+    files: CorpusFiles,
+    work: Path,
+    python: str,
+    truth: dict[str, str],
+    interval: float | None,
 ) -> ToolRun:
     if tool == "cleaner":
-        return run_cleaner(files.texts, work, args.num_proc)
+        return run_cleaner(files.texts, work, args.num_proc, interval=interval)
     if tool == "datatrove":
-        return run_datatrove(python, files, work, args.num_proc, args.datatrove_language)
-    return run_text_dedup(python, files, work, truth.keys(), args.num_proc)
+        return run_datatrove(python, files, work, args.num_proc, args.datatrove_language, interval=interval)
+    return run_text_dedup(python, files, work, truth.keys(), args.num_proc, interval=interval)
 
 
 def _progress(message: str) -> None:

@@ -15,6 +15,7 @@ every tool would report at least this process's own size.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import subprocess
@@ -61,10 +62,18 @@ _WAITER = (
 
 
 def run_measured(
-    command: list[str], log: Path, cwd: Path | None = None, env: dict | None = None, interval: float = 0.1
+    command: list[str],
+    log: Path,
+    cwd: Path | None = None,
+    env: dict | None = None,
+    interval: float | None = 0.1,
 ) -> Measurement:
     """Run `command` with its output in `log`, sampling the memory of its process tree every
-    `interval` seconds until it exits."""
+    `interval` seconds until it exits; with `interval` None, only wait (no `peak_mb`: it is 0).
+
+    Sampling costs the tool time: reading a process's PSS walks its page tables, on the same cores, ten
+    times a second for each process of the tree. So the bench times runs without it and takes memory
+    from a run of its own (`with_memory_of`)."""
     log.parent.mkdir(parents=True, exist_ok=True)
     max_rss_file = log.with_suffix(".maxrss")
     max_rss_file.unlink(missing_ok=True)
@@ -78,6 +87,8 @@ def run_measured(
             env=env,
         )
         peak_kb = high_water_kb = 0
+        if interval is None:
+            waiter.wait()
         while waiter.poll() is None:
             tool_tree = _process_tree(waiter.pid)[1:]
             peak_kb = max(peak_kb, sum(_status_kb(pid, "Pss") for pid in tool_tree))
@@ -88,6 +99,19 @@ def run_measured(
     return Measurement(
         seconds=seconds, peak_mb=peak_kb / 1024, max_rss_mb=max_rss_kb / 1024, returncode=waiter.returncode
     )
+
+
+def with_memory_of(timed: ToolRun, sampled: ToolRun) -> ToolRun:
+    """`timed` (a run without memory sampling) with the memory measured in `sampled`, a run of the same
+    tool on the same input: its peak PSS, and the larger of the two runs' largest resident sets."""
+    if not (timed.ok and sampled.ok):
+        return timed if not timed.ok else sampled
+    measurement = dataclasses.replace(
+        timed.measurement,
+        peak_mb=sampled.measurement.peak_mb,
+        max_rss_mb=max(timed.measurement.max_rss_mb, sampled.measurement.max_rss_mb),
+    )
+    return dataclasses.replace(timed, measurement=measurement)
 
 
 def _process_tree(root: int) -> list[int]:
@@ -133,14 +157,14 @@ def cleaner_command() -> list[str]:
     return [sys.executable, "-c", "from cleaner.cli import run; run()"]
 
 
-def run_cleaner(corpus: Path, work: Path, num_proc: int = 2) -> ToolRun:
+def run_cleaner(corpus: Path, work: Path, num_proc: int = 2, interval: float | None = 0.1) -> ToolRun:
     """`cleaner build` on the corpus folder, end to end (ingest, clean, dedup, publish), and the ids it
-    moved to the `duplicates` config."""
+    moved to the `duplicates` config; `interval` as in `run_measured`."""
     output = work / "processed"
     shutil.rmtree(output, ignore_errors=True)
     command = [*cleaner_command(), "build", "--input", str(corpus), "--output", str(output)]
     command += ["--num-proc", str(num_proc)]
-    measurement = run_measured(command, work / "cleaner.log")
+    measurement = run_measured(command, work / "cleaner.log", interval=interval)
     settings = f"`cleaner build --num-proc {num_proc}`"
     if measurement.returncode != 0:
         return ToolRun("cleaner", settings, measurement, note=f"failed: see {work / 'cleaner.log'}")

@@ -56,15 +56,21 @@ def missing_note(tool: str, python: str, named: bool, needs: Collection[str], ve
 
 
 def run_datatrove(
-    python: str, files: CorpusFiles, work: Path, workers: int = 2, language: str = "zh_Hani"
+    python: str,
+    files: CorpusFiles,
+    work: Path,
+    workers: int = 2,
+    language: str = "zh_Hani",
+    interval: float | None = 0.1,
 ) -> ToolRun:
     """datatrove's MinHash pipeline (stages 1-4, default 14x8 buckets) with `workers` tasks and workers
-    on the JSONL shards; the removed documents are those its filter excluded."""
+    on the JSONL shards; the removed documents are those its filter excluded. `interval` as in
+    `run_measured`."""
     settings = f"MinHash stages 1-4, word 5-grams ({language}), 14x8 buckets, {workers} tasks/workers"
     output = work / "datatrove"
     command = [python, str(DRIVER), "datatrove", str(files.jsonl), str(output)]
     command += ["--tasks", str(workers), "--workers", str(workers), "--language", language]
-    measurement = run_measured(command, work / "datatrove.log")
+    measurement = run_measured(command, work / "datatrove.log", interval=interval)
     if measurement.returncode != 0:
         return ToolRun("datatrove", settings, measurement, note=f"failed: see {work / 'datatrove.log'}")
     return ToolRun("datatrove", settings, measurement, frozenset(datatrove_removed(output)))
@@ -78,9 +84,10 @@ def run_text_dedup(
     num_proc: int = 2,
     threshold: float = 0.7,
     ngram: int = 1,
+    interval: float | None = 0.1,
 ) -> ToolRun:
     """text-dedup's MinHash (`python -m text_dedup.minhash`) on the corpus as a dataset on disk; it
-    saves the rows it keeps, so the removed documents are the others."""
+    saves the rows it keeps, so the removed documents are the others. `interval` as in `run_measured`."""
     settings = f"MinHash, threshold {threshold}, n-gram {ngram}, {num_proc} processes"
     dataset, output = work / "text-dedup-input", work / "text-dedup-output"
     prepared = subprocess.run(
@@ -100,7 +107,7 @@ def run_text_dedup(
         "--cache_dir",
         str(work / "text-dedup-cache"),
     ]
-    measurement = run_measured(command, work / "text-dedup.log", cwd=work)
+    measurement = run_measured(command, work / "text-dedup.log", cwd=work, interval=interval)
     if measurement.returncode != 0:
         return ToolRun("text-dedup", settings, measurement, note=f"failed: see {work / 'text-dedup.log'}")
     kept_file = work / "text-dedup-kept.json"

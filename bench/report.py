@@ -40,8 +40,10 @@ python -m bench --peer-python /tmp/bench-venv/bin/python   # or BENCH_PEER_PYTHO
 Scoring: a removal is right while its true cluster keeps a member; precision = right removals /
 removals, recall = right removals / sum over clusters of (size - 1). A cluster left with no member is
 counted in "clusters wholly removed". Our wall time is the whole `cleaner build` (ingest, clean, dedup,
-publish); the peers' is their dedup alone, on input already converted to their format. Peak memory is
-the highest sum of PSS over the tool's processes, sampled every 0.1 s.
+publish); the peers' is their dedup alone, on input already converted to their format. Wall time is
+taken from runs in which nothing else reads the tool's processes; memory from one more run of each tool:
+peak memory is the highest sum of PSS over its processes, sampled every 0.1 s (sampling slows a tool,
+more so one with more processes, so the two are measured apart).
 """
 
 
@@ -132,7 +134,11 @@ def render(
         lines.append(f"- peers ({peer_python}): {installed or 'could not run it'}")
     lines += ["", "## Corpus", "", *_corpus_lines(sizes), "", "## Results", ""]
     if repeat > 1:
-        lines += [f"Each tool ran {repeat} times on each corpus; the row is its fastest run.", ""]
+        lines += [
+            f"Each tool ran {repeat} times on each corpus, and the wall time is its fastest run; memory is from one"
+            " more run.",
+            "",
+        ]
     lines += [*_table(sizes), ""]
     lines += _ratios(sizes)
     lines += _scaling(sizes)

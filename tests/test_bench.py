@@ -28,7 +28,7 @@ from bench.corpus import (
     truncate,
     write_corpus,
 )
-from bench.measure import Measurement, ToolRun, run_measured
+from bench.measure import Measurement, ToolRun, run_measured, with_memory_of
 from bench.peers import missing_note, peer_versions
 from bench.report import SizeResult, render
 from bench.score import score
@@ -232,6 +232,21 @@ def test_run_measured_reports_memory_and_exit_code(tmp_path):
     assert measurement.peak_mb >= 64
     failed = run_measured([sys.executable, "-c", "raise SystemExit(3)"], tmp_path / "failed.log")
     assert failed.returncode == 3
+
+
+def test_a_timed_run_is_not_sampled_and_takes_its_memory_from_a_sampled_one(tmp_path):
+    allocate = "import time; block = b'x' * (64 * 2**20); time.sleep(0.3)"
+    unsampled = run_measured([sys.executable, "-c", allocate], tmp_path / "timed.log", interval=None)
+    assert unsampled.returncode == 0 and unsampled.peak_mb == 0
+    assert unsampled.max_rss_mb >= 64  # from the waiter's rusage, which costs the tool nothing
+    timed = ToolRun("cleaner", "`cleaner build`", Measurement(4.0, 0.0, 500.0, 0), frozenset({"a"}))
+    sampled = ToolRun("cleaner", "`cleaner build`", Measurement(5.0, 900.0, 520.0, 0), frozenset({"a"}))
+    assert with_memory_of(timed, sampled) == ToolRun(
+        "cleaner", "`cleaner build`", Measurement(4.0, 900.0, 520.0, 0), frozenset({"a"})
+    )
+    failed = ToolRun("cleaner", "`cleaner build`", Measurement(5.0, 900.0, 520.0, 1), note="failed")
+    assert with_memory_of(timed, failed) == failed
+    assert with_memory_of(failed, sampled) == failed
 
 
 def test_a_peer_that_is_not_installed_is_skipped_with_a_note():
