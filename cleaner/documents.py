@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -64,18 +65,9 @@ class Document:
     def to_row(self) -> dict:
         # Shallow on purpose: `dataclasses.asdict` deep-copies every string and was most of publishing's time.
         row = {name: getattr(self, name) for name in _DOCUMENT_COLUMNS}
-        row["edits"] = [
-            {
-                "step": e.step,
-                "rule": e.rule,
-                "field": e.field,
-                "before": e.before,
-                "after": e.after,
-                "note": e.note,
-                "count": e.count,
-            }
-            for e in merge_edits(self.edits)
-        ]
+        # Each edit as a tuple in the order of the struct's fields, which Arrow reads as it reads a dict,
+        # in half the time (and a tuple is built in half the time of a dict).
+        row["edits"] = list(map(_edit_values, merge_edits(self.edits)))
         return row
 
     @classmethod
@@ -87,6 +79,10 @@ class Document:
 
 
 _DOCUMENT_COLUMNS = tuple(f.name for f in dataclasses.fields(Document))
+
+# The fields of an edit in the dataset, in order: `EDIT_FEATURES` and the rows' edit tuples follow it.
+_EDIT_COLUMNS = ("step", "rule", "field", "before", "after", "note", "count")
+_edit_values = operator.attrgetter(*_EDIT_COLUMNS)
 
 
 _PICKLED_COLUMNS = tuple(name for name in _DOCUMENT_COLUMNS if name != "edits")
@@ -157,15 +153,7 @@ def _features() -> dict[str, Any]:
 
     _string = datasets.Value("string")
 
-    EDIT_FEATURES = {
-        "step": _string,
-        "rule": _string,
-        "field": _string,
-        "before": _string,
-        "after": _string,
-        "note": _string,
-        "count": datasets.Value("int32"),
-    }
+    EDIT_FEATURES = {name: datasets.Value("int32") if name == "count" else _string for name in _EDIT_COLUMNS}
 
     FEATURES = datasets.Features(
         {
