@@ -451,8 +451,7 @@ def _space_verdict(
 
 
 def _remove_line_spaces(line: str, min_numeric_cells: int, context: int) -> tuple[str, list[Edit]]:
-    if " " not in line:
-        return line, []
+    """`remove_stray_spaces` on one line that has a space."""
     edits: list[Edit] = []
     sentence = _is_sentence(line)  # removing spaces leaves the punctuation alone
     removed = True
