@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import random
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -28,7 +29,7 @@ from bench.corpus import (
     truncate,
     write_corpus,
 )
-from bench.measure import Measurement, ToolRun, run_measured, with_memory_of
+from bench.measure import Measurement, ToolRun, compile_cleaner, run_measured, with_memory_of
 from bench.peers import missing_note, peer_versions
 from bench.report import SizeResult, render
 from bench.score import score
@@ -247,6 +248,17 @@ def test_a_timed_run_is_not_sampled_and_takes_its_memory_from_a_sampled_one(tmp_
     failed = ToolRun("cleaner", "`cleaner build`", Measurement(5.0, 900.0, 520.0, 1), note="failed")
     assert with_memory_of(timed, failed) == failed
     assert with_memory_of(failed, sampled) == failed
+
+
+def test_cleaner_runs_from_compiled_bytecode_as_an_installed_peer_does():
+    import importlib.util
+
+    import cleaner.dedup.minhash
+
+    compiled = Path(importlib.util.cache_from_source(cleaner.dedup.minhash.__file__))
+    compiled.unlink(missing_ok=True)
+    compile_cleaner()
+    assert compiled.is_file()
 
 
 def test_a_peer_that_is_not_installed_is_skipped_with_a_note():
