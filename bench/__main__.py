@@ -15,6 +15,7 @@ import shlex
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from bench.corpus import (
@@ -31,7 +32,8 @@ from bench.peers import missing_note, peer_python, peer_versions, run_datatrove,
 from bench.report import SizeResult, render
 from bench.score import score
 
-TOOLS = ("cleaner", "datatrove", "text-dedup")
+# cleaner and text-dedup (seconds each) side by side in every round, datatrove (a minute) after them.
+TOOLS = ("cleaner", "text-dedup", "datatrove")
 MEMORY_INTERVAL = 0.1  # seconds between memory samples, in the run of each tool that measures memory
 RESULTS = Path(__file__).with_name("RESULTS.md")
 # What each peer needs installed beside itself to run as configured here.
@@ -143,15 +145,22 @@ def run_size(
         difficulty=cluster_difficulty(corpus) if difficulty else None,
     )
     truth = corpus.truth
+    notes = {
+        tool: "" if tool == "cleaner" else missing_note(tool, python, named, PEER_NEEDS[tool], versions)
+        for tool in args.tools
+    }
+    runs = folder / "runs"
+    # Timed without sampling memory, which would slow the tool; memory from one more run of each.
+    tries = in_rounds(
+        [tool for tool in args.tools if not notes[tool]],
+        args.repeat,
+        lambda tool: run_tool(tool, args, files, runs, python, truth, None),
+    )
     for tool in args.tools:
-        note = "" if tool == "cleaner" else missing_note(tool, python, named, PEER_NEEDS[tool], versions)
-        if note:
-            run = ToolRun(tool, "", note=note)
+        if notes[tool]:
+            run = ToolRun(tool, "", note=notes[tool])
         else:
-            # Timed without sampling memory, which would slow the tool; memory from one more run.
-            runs = folder / "runs"
-            tries = [run_tool(tool, args, files, runs, python, truth, None) for _ in range(args.repeat)]
-            fastest = min(tries, key=lambda t: t.measurement.seconds if t.ok else float("inf"))
+            fastest = min(tries[tool], key=lambda t: t.measurement.seconds if t.ok else float("inf"))
             run = with_memory_of(fastest, run_tool(tool, args, files, runs, python, truth, MEMORY_INTERVAL))
         size.runs.append(run)
         if run.ok:
@@ -164,6 +173,20 @@ def run_size(
         else:
             _progress(f"x{factor} {tool}: {run.note}")
     return size
+
+
+def in_rounds(tools: list[str], repeat: int, run: Callable[[str], ToolRun]) -> dict[str, list[ToolRun]]:
+    """`repeat` runs of each tool, a round at a time: every tool once, then every tool again.
+
+    This machine's speed drifts by up to a fifth over minutes. Run one tool's repeats and then the
+    other's, and the ratio of their fastest runs measures the drift as much as the tools; in rounds,
+    each tool's fastest run comes from the same stretch of time as the others'.
+    """
+    tries: dict[str, list[ToolRun]] = {tool: [] for tool in tools}
+    for _ in range(repeat):
+        for tool in tools:
+            tries[tool].append(run(tool))
+    return tries
 
 
 def run_tool(

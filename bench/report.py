@@ -135,8 +135,8 @@ def render(
     lines += ["", "## Corpus", "", *_corpus_lines(sizes), "", "## Results", ""]
     if repeat > 1:
         lines += [
-            f"Each tool ran {repeat} times on each corpus, and the wall time is its fastest run; memory is from one"
-            " more run.",
+            f"Each tool ran {repeat} times on each corpus, in rounds (every tool once, then again), and the wall"
+            " time is its fastest run; memory is from one more run.",
             "",
         ]
     lines += [*_table(sizes), ""]

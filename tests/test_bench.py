@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.__main__ import in_rounds
 from bench.corpus import (
     MASK_STYLES,
     SEED_DIR,
@@ -259,6 +260,19 @@ def test_cleaner_runs_from_compiled_bytecode_as_an_installed_peer_does():
     compiled.unlink(missing_ok=True)
     compile_cleaner()
     assert compiled.is_file()
+
+
+def test_tools_are_timed_in_rounds_so_that_drift_weighs_on_all_alike():
+    order = []
+
+    def run(tool):
+        order.append(tool)
+        return ToolRun(tool, "", Measurement(float(len(order)), 0.0, 0.0, 0), frozenset())
+
+    tries = in_rounds(["cleaner", "text-dedup"], 3, run)
+    assert order == ["cleaner", "text-dedup"] * 3
+    assert [t.measurement.seconds for t in tries["cleaner"]] == [1.0, 3.0, 5.0]
+    assert in_rounds(["cleaner"], 0, run) == {"cleaner": []}
 
 
 def test_a_peer_that_is_not_installed_is_skipped_with_a_note():
