@@ -311,10 +311,11 @@ def _rows_where(table: pa.Table, wanted: list[bool]) -> pa.Table:
 
 
 def drop_empty(documents: list[Document]) -> tuple[list[Document], list[Problem]]:
-    kept = [d for d in documents if d.text.strip()]
-    emptied = [
-        Problem(file=d.source_file, id=d.id, reason="no text left after cleaning")
-        for d in documents
-        if not d.text.strip()
-    ]
+    kept: list[Document] = []
+    emptied: list[Problem] = []
+    for d in documents:
+        if d.text.strip():
+            kept.append(d)
+        else:
+            emptied.append(Problem(file=d.source_file, id=d.id, reason="no text left after cleaning"))
     return kept, emptied
