@@ -16,6 +16,7 @@ from tqdm import tqdm
 
 from cleaner.dedup import DedupParams
 from cleaner.documents import merge_edits
+from cleaner.parallel import collector_paused
 from cleaner.pipeline import Params, build
 
 DEFAULT_DEDUP = DedupParams()
@@ -109,12 +110,15 @@ def build_command(
         inputs=tuple(_relative_to(path, root) for path in inputs or (Path("raw"),)),
         dedup=dataclasses.replace(DEFAULT_DEDUP, **dedup_options),
     )
-    with tqdm(desc="cleaning", unit="doc", disable=None) as bar:
-        result = _run(lambda: build(params, root, num_proc=num_proc, progress=bar.update))
-    # Only now: it needs datasets (0.7 s of imports), which the build loads while its workers read.
-    from cleaner.publish import write_output
+    # This process makes few reference cycles, but the libraries it imports while the workers read
+    # leave a million objects that each full collection walked again: 0.25-0.4 s of CPU at 40 MB.
+    with collector_paused():
+        with tqdm(desc="cleaning", unit="doc", disable=None) as bar:
+            result = _run(lambda: build(params, root, num_proc=num_proc, progress=bar.update))
+        # Only now: it needs datasets (0.7 s of imports), which the build loads while its workers read.
+        from cleaner.publish import write_output
 
-    write_output(result, output)
+        write_output(result, output)
     click.echo(
         f"{len(result.files)} files read, {len(result.skipped)} skipped, "
         f"{sum(1 for f in result.files if f.kind == 'rejected')} rejected; "
