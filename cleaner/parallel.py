@@ -16,7 +16,7 @@ import pickle
 import signal
 import time
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection, wait
 from typing import Any, TypeVar
 
@@ -127,8 +127,13 @@ class Shards:
             connection.send(_SEND_PART)
         # Unpickling a million objects (texts, edits) triggers the cyclic collector again and again, each
         # time walking everything already received: pausing it made receiving 40 MB of documents 3x faster.
-        with collector_paused():
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
             return self._answers()
+        finally:
+            if collecting:
+                gc.enable()
 
     def _tick(self, n: int = 1) -> None:
         self._progress(n)
@@ -164,22 +169,6 @@ class Shards:
                     connection.send(None)
             connection.close()
             worker.join()
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector off inside the block, and back as it was after it.
-
-    For work that makes many long-lived objects and few reference cycles: every full collection walks all
-    the objects alive, and finds next to nothing to free.
-    """
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def even_split(sizes: Sequence[int], parts: int) -> list[range]:

@@ -52,3 +52,12 @@ def test_console_script_runs_a_command_and_keeps_its_exit_status(tmp_path):
     refused = _console_script("show", str(tmp_path / "missing.txt"), cwd=tmp_path)
     assert refused.returncode == 2
     assert "does not exist" in refused.stderr
+
+
+def test_console_script_runs_without_the_cyclic_collector(tmp_path):
+    probe = "import atexit, gc; atexit.register(lambda: print(gc.isenabled())); from cleaner.cli import run; run()"
+    result = subprocess.run(
+        [sys.executable, "-c", probe, "--version"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "False"

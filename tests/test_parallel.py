@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
 import pickle
@@ -13,15 +12,7 @@ import pyarrow as pa
 import pytest
 
 from cleaner.documents import Document, Edit
-from cleaner.parallel import (
-    Shards,
-    _receive_message,
-    _send_message,
-    chunks,
-    collector_paused,
-    even_split,
-    map_shared,
-)
+from cleaner.parallel import Shards, _receive_message, _send_message, chunks, even_split, map_shared
 from cleaner.pipeline import clean_corpus
 
 REPO = Path(__file__).resolve().parents[1]
@@ -99,23 +90,6 @@ def test_one_part_starts_no_process() -> None:
     with Shards([[1, 2, 3]]) as shards:
         assert shards.run(_double_and_report_pid) == [(os.getpid(), 6)]
         assert shards.gather() == [[2, 4, 6]]
-
-
-def test_the_collector_is_paused_in_the_block_and_restored_after_it_even_on_error() -> None:
-    assert gc.isenabled()
-    with collector_paused():
-        assert not gc.isenabled()
-    assert gc.isenabled()
-    with pytest.raises(ValueError), collector_paused():
-        raise ValueError("a failed build")
-    assert gc.isenabled()
-    gc.disable()  # a caller that had it off keeps it off
-    try:
-        with collector_paused():
-            pass
-        assert not gc.isenabled()
-    finally:
-        gc.enable()
 
 
 def test_even_split_balances_sizes_and_keeps_order() -> None:
