@@ -12,7 +12,7 @@ import ftfy.bad_codecs  # registers the "sloppy-windows-*" codecs that mojibake 
 import opencc
 import pytest
 from ftfy.chardata import CHARMAP_ENCODINGS
-from hypothesis import event, given, settings
+from hypothesis import assume, event, given, settings
 from hypothesis import strategies as st
 
 from cleaner.clean import unicode as unicode_module
@@ -594,11 +594,21 @@ def test_step_is_idempotent(step, text):
     assert step(once) == (once, [])
 
 
+def _reads_as_mojibake(text: str) -> bool:
+    """Whether ftfy would recode `text`, as it is or with its full-width letters and digits folded."""
+    composed = unicodedata.normalize("NFC", text)
+    folded = composed.translate({code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)})
+    return any(ftfy.fix_text(t, unicode_module._FTFY_CONFIG) != t for t in (composed, folded))
+
+
 # Without mojibake: ftfy judges mojibake by its context, and `\u00a0äººæ‰\x8d` is left alone while
-# ` äººæ‰` (after remove_invisible) is fixed, so a second round could fix what the first could not.
+# ` äººæ‰` (after remove_invisible) is fixed, so a second round could fix what the first could not. The
+# tokens can also make mojibake by chance: `”` and `é` are macroman's reading of `ӎ`, which ftfy
+# restores after `0` but not after `０`, so normalize_width would leave work for a second round.
 @settings(max_examples=200, deadline=None)
 @given(text=st.lists(st.sampled_from(CJK_TOKENS), min_size=3, max_size=40).map("".join))
 def test_all_steps_in_order_are_idempotent(text):
+    assume(not _reads_as_mojibake(text))
     for step in UNICODE_STEPS:
         text, _ = step(text)
     for step in UNICODE_STEPS:
