@@ -143,6 +143,15 @@ def test_cleaning_clean_text_changes_nothing(docs):
         assert [e for e in again.edits if e.field in ("text", "title")] == [], doc.id
 
 
+def test_a_mask_written_before_a_quote_survives_a_second_cleaning():
+    # `××“` is what ftfy alone reads as the mojibake of Hebrew ד.
+    text = "全市引进专家xx名，其中xx“长江学者”、**“青年拔尖人才”。"
+    once = clean_document(normalize_unicode(Document(id="t", text=text, source_file="t.txt")))
+    assert once.text == "全市引进专家××名，其中××“长江学者”、××“青年拔尖人才”。"
+    again = clean_document(normalize_unicode(Document(id="t", text=once.text, source_file="t.txt")))
+    assert (again.text, again.edits) == (once.text, [])
+
+
 def test_three_drafts_of_004_become_one(result):
     drafts = {f"004_69a075c59e7323d5#{k}" for k in (2, 3, 4)}
     kept = [row for row in result.documents.to_pylist() if row["id"] in drafts]

@@ -90,6 +90,30 @@ def test_mojibake_inside_a_correct_line_is_fixed_in_place():
     assert [(e.before, e.after) for e in edits] == [("äººæ‰\x8då·¥ä½œ", "人才工作")]
 
 
+@pytest.mark.parametrize("text", ["全市共引进××“千人计划”专家", "增长××‘十二五’", "×“", "价格×„"])
+def test_a_mask_before_a_quote_is_not_read_as_hebrew(text):
+    # cp1252 shows the UTF-8 of ד (D7 93) as `×“`; ftfy alone turns every one of these into Hebrew.
+    assert ftfy.fix_text(text, unicode_module._FTFY_CONFIG) != text
+    assert fix_encoding(text) == (text, [])
+
+
+def test_mojibake_beside_a_mask_before_a_quote_is_still_fixed():
+    text, edits = fix_encoding(
+        "会议通知：" + mojibake("人才工作", "sloppy-windows-1252") + "，共××“千人计划”专家"
+    )
+    assert text == "会议通知：人才工作，共××“千人计划”专家"
+    assert [(e.rule, e.after) for e in edits] == [("mojibake", "人才工作")]
+
+
+def test_a_whole_line_of_mojibake_with_a_mask_in_it_is_fixed_around_the_mask():
+    line = mojibake("人才工作", "sloppy-windows-1252") + "×“" + mojibake("会议", "sloppy-windows-1252")
+    assert fix_encoding(line)[0] == "人才工作×“会议"
+
+
+def test_hebrew_that_was_there_stays():
+    assert fix_encoding("以色列报纸《הארץ》报道")[0] == "以色列报纸《הארץ》报道"
+
+
 def test_strict_cp1252_loses_a_byte_and_only_that_character_stays_lost():
     # 才 is E6 89 8D; cp1252 has no 8D, so errors="replace" destroys it for good.
     broken = "人才工作".encode().decode("cp1252", errors="replace")

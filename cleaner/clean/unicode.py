@@ -194,6 +194,23 @@ _IDEOGRAPH_VARIANT = re.compile(_char_class(map(chr, _IDEOGRAPHS)))
 _IS_IDEOGRAPH_VARIANT = _bits(map(chr, _IDEOGRAPHS))
 
 
+# ftfy reads `×` (U+00D7; D7 in cp1252 and Latin-1) before a curly quote as the lead byte of the UTF-8 of a
+# Hebrew letter (D7 93 -> ד): `增长××“十二五”` -> `增长×ד十二五”`. In Chinese text `×` is a mask or a
+# multiplication sign, and masks often stand before a quote.
+_TIMES = "×"
+_HEBREW = re.compile("[\u0590-\u05ff]")
+
+
+def _ftfy_segment(segment: str) -> tuple[str, list]:
+    """ftfy's fix of one line (with its `\n`, as fix_text sees it) and its plan. A fix that would turn a
+    `×` into part of a Hebrew letter is made between the line's `×` instead, which stay as they are."""
+    fixed, plan = ftfy.fix_and_explain(segment, _FTFY_CONFIG)
+    if _TIMES not in segment or len(_HEBREW.findall(fixed)) <= len(_HEBREW.findall(segment)):
+        return fixed, plan
+    pieces = [ftfy.fix_and_explain(piece, _FTFY_CONFIG) for piece in segment.split(_TIMES)]
+    return _TIMES.join(piece for piece, _ in pieces), [step for _, steps in pieces for step in steps]
+
+
 def _ftfy_lines(text: str, numbers: list[int], edits: list[Edit]) -> str:
     # fix_text fixes one line at a time as well, so fixing only the flagged lines gives the same text.
     lines = text.split("\n")
@@ -201,7 +218,7 @@ def _ftfy_lines(text: str, numbers: list[int], edits: list[Edit]) -> str:
     for number in numbers:
         line = lines[number]
         segment = line if number == last else line + "\n"
-        fixed, plan = ftfy.fix_and_explain(segment, _FTFY_CONFIG)
+        fixed, plan = _ftfy_segment(segment)
         fixed = fixed if number == last else fixed.removesuffix("\n")
         if fixed == line:
             continue
