@@ -17,9 +17,9 @@ import pyarrow as pa
 
 from cleaner.clean import apply_text_steps, fill_columns
 from cleaner.clean.furniture import count_short_lines, recurring_lines, strip_furniture
-from cleaner.clean.lines import LINE_STEPS, load_dictionary
+from cleaner.clean.lines import load_dictionary, normalize_paragraphs, rejoin_hard_wraps, remove_stray_spaces
 from cleaner.clean.placeholders import count_masks, mask_placeholders, restore_censored
-from cleaner.clean.unicode import UNICODE_STEPS
+from cleaner.clean.unicode import UNICODE_STEPS, normalize_width
 from cleaner.clean.years import YearEvidence, collect_year_evidence, repair_years
 from cleaner.clean.years import merge as merge_evidence
 from cleaner.dedup import (
@@ -224,11 +224,22 @@ def normalize_unicode(document: Document) -> Document:
     return apply_text_steps(document, UNICODE_STEPS)
 
 
+# The text steps after furniture, in order. Width again once hard wraps are rejoined: a wrap can split a
+# pair of brackets (`(三` / `)牢固`), which a second cleaning would otherwise convert.
+CLEANING_STEPS = (
+    normalize_paragraphs,
+    rejoin_hard_wraps,
+    normalize_width,
+    remove_stray_spaces,
+    restore_censored,
+    mask_placeholders,
+)
+
+
 def clean_document(document: Document, recurring: frozenset[str] = frozenset()) -> Document:
     """The per-document cleaning steps after Unicode normalisation, in order."""
     document = remove_furniture(document, recurring)
-    document = apply_text_steps(document, LINE_STEPS)
-    document = apply_text_steps(document, (restore_censored, mask_placeholders))
+    document = apply_text_steps(document, CLEANING_STEPS)
     # Fold repeated edits now rather than hold thousands of one-character edits until they become rows.
     return dataclasses.replace(document, edits=merge_edits(document.edits))
 

@@ -376,6 +376,9 @@ def test_every_space_in_the_xinhua_interview_is_removed(paragraph):
         ),
         # 003 line 95: a space after a full stop
         ("第三个层面，简称为“朋友圈”。 充分开发运用各部门的工作资源。", None),
+        # full-width punctuation carries its own spacing, beside Latin letters too
+        ("全市GDP ，比上年增长××%。", "全市GDP，比上年增长××%。"),
+        ("鼓励支持企业建立优质发xx ，社会保险", "鼓励支持企业建立优质发xx，社会保险"),
     ],
 )
 def test_spaces_that_split_are_removed(text, expected):

@@ -143,11 +143,26 @@ def test_cleaning_clean_text_changes_nothing(docs):
         assert [e for e in again.edits if e.field in ("text", "title")] == [], doc.id
 
 
-def test_a_mask_written_before_a_quote_survives_a_second_cleaning():
-    # `××“` is what ftfy alone reads as the mojibake of Hebrew ד.
-    text = "全市引进专家xx名，其中xx“长江学者”、**“青年拔尖人才”。"
+@pytest.mark.parametrize(
+    ("text", "cleaned"),
+    [
+        # `××“` is what ftfy alone reads as the mojibake of Hebrew ד.
+        (
+            "全市引进专家xx名，其中xx“长江学者”、**“青年拔尖人才”。",
+            "全市引进专家××名，其中××“长江学者”、××“青年拔尖人才”。",
+        ),
+        # Brackets that a hard wrap split are converted once the lines are joined.
+        (
+            "解决急需人才，公开选拔，(三\n)牢固树立和认真落实科学的人才观，连续计算工龄。",
+            "解决急需人才，公开选拔，（三）牢固树立和认真落实科学的人才观，连续计算工龄。",
+        ),
+        # The space beside a mask and a full-width comma goes, as it would beside the mask it becomes.
+        ("鼓励支持企业建立优质发xx ，社会保险。", "鼓励支持企业建立优质发××，社会保险。"),
+    ],
+)
+def test_a_second_cleaning_changes_nothing(text, cleaned):
     once = clean_document(normalize_unicode(Document(id="t", text=text, source_file="t.txt")))
-    assert once.text == "全市引进专家××名，其中××“长江学者”、××“青年拔尖人才”。"
+    assert once.text == cleaned
     again = clean_document(normalize_unicode(Document(id="t", text=once.text, source_file="t.txt")))
     assert (again.text, again.edits) == (once.text, [])
 

@@ -417,6 +417,9 @@ def _space_verdict(
     number and its unit (`2012 年`, `加 1 次`). `sentence` says whether the line is running prose.
     """
     a, b = line[start - 1], line[end]
+    # Full-width punctuation carries its own spacing, beside Latin letters too (`发xx ，`, `GDP ，`).
+    if a in _CLAUSE_PUNCT or b in _CLAUSE_PUNCT:
+        return "space_by_punctuation", f"space next to {a if a in _CLAUSE_PUNCT else b}", start - 1, end + 1
     if (a.isascii() and a.isalpha()) or (b.isascii() and b.isalpha()):
         return None
     right_end = line.find(" ", end)
@@ -434,8 +437,6 @@ def _space_verdict(
         and line[unit_at] in _UNITS
     ):
         return "number_unit", "number+unit", start - 1, unit_at + 1
-    if a in _CLAUSE_PUNCT or b in _CLAUSE_PUNCT:
-        return "space_by_punctuation", f"space next to {a if a in _CLAUSE_PUNCT else b}", start - 1, end + 1
     if (a in _DATELINE_MARKS and _DATELINE_END.search(left_run)) or _LABEL.match(right_run):
         return None
     if _is_han(a) and _is_han(b):
@@ -483,9 +484,10 @@ def remove_stray_spaces(
     (jieba word 资源管理), `(粤办发〔2013〕2 号)` becomes `(粤办发〔2013〕2号)` (number+unit).
 
     Removed: a space between Chinese characters that jieba reads as one word (`俄 罗斯`, `目 录`); between
-    a number and its unit (`2012 年`, `参加 1 次`); next to `，。、；：！？`; and the single space of a clause
-    in a prose line (one with `，` and a full stop), which is a wrap left over from a PDF (`统筹 推进`).
-    Kept: table rows (`min_numeric_cells` numbers in space-separated cells), spaces next to Latin letters,
+    a number and its unit (`2012 年`, `参加 1 次`); next to `，。、；：！？`, even beside a Latin letter (`GDP ，`);
+    and the single space of a clause in a prose line (one with `，` and a full stop), which is a wrap left
+    over from a PDF (`统筹 推进`).
+    Kept: table rows (`min_numeric_cells` numbers in space-separated cells), other spaces next to Latin letters,
     news datelines (`新华社北京2月22日电 中共中央政治局`), labels (`新办 记者：`), and spaces between
     phrases of a title or names of a byline (`抓住机遇 乘势而上`, `于年中 桂昭明`), where no word crosses.
     """
