@@ -380,6 +380,26 @@ def test_only_a_pair_converts_and_both_brackets_together():
     assert [(e.before, e.after) for e in edits] == [("()", "（）")]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected", "before"),
+    [
+        # Typed by hand, or one bracket of a pair converted by an earlier tool.
+        ("统一领导，(三）相关部门要", "统一领导，（三）相关部门要", "(）"),
+        ("（一)以企业经营管理人才为重点", "（一）以企业经营管理人才为重点", "（)"),
+        ("《光明日报》（ 2014年11月01日 11版)", "《光明日报》（2014年11月01日 11版）", "（)"),
+        ("（注：见(附件)", "（注：见（附件）", "()"),
+    ],
+)
+def test_a_pair_of_mixed_widths_becomes_full_width(text, expected, before):
+    converted, edits = normalize_width(text)
+    assert converted == expected
+    assert (edits[0].rule, edits[0].before, edits[0].after) == ("chinese_brackets", before, "（）")
+
+
+def test_a_pair_of_mixed_widths_in_latin_text_stays():
+    assert normalize_width("the (GDP） grew")[0] == "the (GDP） grew"
+
+
 def test_quotes_that_do_not_hug_their_content_stay():
     assert normalize_width('5" 屏幕, "中文"')[0] == '5" 屏幕， "中文"'
 

@@ -376,7 +376,7 @@ _TO_FULL = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！"}
 _HALF_MARK_AFTER_HAN = {mark: re.compile(f"{re.escape(mark)}(?<=[{_HAN}].)(?! )") for mark in _TO_FULL}
 # The others are decided one by one: `》,` `2014年 ,` `工作, 更好` `1,000`
 _OTHER_HALF_MARK = re.compile(f"[,:;?!](?:(?<![{_HAN}].)|(?= ))")
-_BRACKET = re.compile("[()]")  # `(党组)`
+_BRACKET = re.compile("[()（）]")  # `(党组)`, and pairs of mixed width: `(一）`, `（一)`
 _DOUBLE_QUOTE = re.compile('"')  # `"千人计划"`
 # `'人才强市'`, but not the apostrophe of `don't`
 _SINGLE_QUOTE = re.compile("'(?:(?<![A-Za-z]')|(?![A-Za-z]))")
@@ -479,17 +479,20 @@ def _by_line(pattern: re.Pattern[str], text: str) -> Iterator[tuple[bool, re.Mat
 
 
 def _bracket_pairs(text: str) -> list[tuple[int, int]]:
-    """Matched `(` `)` on one line, innermost first; a stray bracket pairs with nothing."""
+    """Matched brackets on one line with at least one half-width (`(党组)`, `(一）`, `（一)`), innermost
+    first; a stray bracket pairs with nothing."""
     pairs, opened = [], []
-    if "(" not in text:
+    if "(" not in text and ")" not in text:
         return pairs
     for first, match in _by_line(_BRACKET, text):
         if first:
             opened.clear()
-        if match.group() == "(":
+        if match.group() in "(（":
             opened.append(match.start())
         elif opened:
-            pairs.append((opened.pop(), match.start()))
+            start = opened.pop()
+            if text[start] == "(" or match.group() == ")":
+                pairs.append((start, match.start()))
     return pairs
 
 
@@ -544,7 +547,7 @@ def _convert_brackets(rewrite: _Rewrite) -> None:
     masked = rewrite.masked
     for start, end in _bracket_pairs(masked):
         if _IS_HAN.search(masked, start + 1, end) or _chinese_context(masked, start, end):
-            _convert_pair(rewrite, (start, end), "()", "（）", "chinese_brackets")
+            _convert_pair(rewrite, (start, end), masked[start] + masked[end], "（）", "chinese_brackets")
 
 
 def _convert_quotes(rewrite: _Rewrite) -> None:
@@ -566,8 +569,9 @@ def normalize_width(text: str) -> tuple[str, list[Edit]]:
 
     Chinese context: the nearest character on either side, looking through spaces and punctuation and not
     past the line, is a Han character. `, : ; ? !` convert in Chinese context unless they sit between two
-    digits (`1,000`, `10:30`). Brackets convert as a pair when their content holds a Han character or the
-    pair is in Chinese context; straight quotes as a pair when they hug content holding a Han character.
+    digits (`1,000`, `10:30`). Brackets convert as a pair, also one of mixed width (`(一）`), when their
+    content holds a Han character or the pair is in Chinese context; straight quotes as a pair when they
+    hug content holding a Han character.
     URLs and e-mail addresses are never touched, and spaces between a converted mark and Chinese go.
     `——`, `—`, `--` and curly quotes stay as they are; Chinese punctuation never becomes ASCII.
     """
