@@ -376,6 +376,14 @@ def test_every_space_in_the_xinhua_interview_is_removed(paragraph):
         ),
         # 003 line 95: a space after a full stop
         ("第三个层面，简称为“朋友圈”。 充分开发运用各部门的工作资源。", None),
+        # no space just inside Chinese quotes, title marks and brackets; the byline's other spaces stay
+        ("对教育培训“ 双师型”师资", "对教育培训“双师型”师资"),
+        ("才能实现“看不见的手 ”的作用", "才能实现“看不见的手”的作用"),
+        ("贯彻《人才规划纲要 》精神", "贯彻《人才规划纲要》精神"),
+        (
+            "作者：于年中 桂昭明 《光明日报》（ 2014年11月01日 11版）",
+            "作者：于年中 桂昭明 《光明日报》（2014年11月01日 11版）",
+        ),
         # full-width punctuation carries its own spacing, beside Latin letters too
         ("全市GDP ，比上年增长××%。", "全市GDP，比上年增长××%。"),
         ("鼓励支持企业建立优质发xx ，社会保险", "鼓励支持企业建立优质发xx，社会保险"),
@@ -400,7 +408,7 @@ def test_spaces_that_split_are_removed(text, expected):
         "来源：人力资源和社会保障部 2024年6月4日",
         # 003 line 32: the byline, before and after normalisation
         "作者:于年中 桂昭明 《光明日报》( 2014年11月01日 11版)",
-        "作者：于年中 桂昭明 《光明日报》（ 2014年11月01日 11版）",
+        "作者：于年中 桂昭明 《光明日报》（2014年11月01日 11版）",
         "光明日报 2014年11月01日 星期六",
         "第一章 总则",
         "Hello world",

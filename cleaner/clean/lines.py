@@ -377,6 +377,9 @@ _DATELINE_END = re.compile(r"(?:\d+日|报)[电讯]$")
 _DATELINE_MARKS = "电讯"  # the last character of every `_DATELINE_END` match
 _QUOTE_OPEN = "“「『《（"
 _QUOTE_CLOSE = "”」』》）"
+# Inside these a space is never wanted: `“ 双师型”`, `《人才规划纲要 》`, `（ 2014年11月01日 11版）`.
+_HUGGING_OPEN = "“「『《（"
+_HUGGING_CLOSE = "”」』》）"
 # A run of spaces between two visible characters: the ` ` in `管 理`, not indentation.
 # Written to start with the space itself, so that `re` scans for it quickly; the lookbehind puts a visible
 # character before the run's first space. The same matches as `(?<=\S) +(?=\S)`.
@@ -420,6 +423,8 @@ def _space_verdict(
     # Full-width punctuation carries its own spacing, beside Latin letters too (`发xx ，`, `GDP ，`).
     if a in _CLAUSE_PUNCT or b in _CLAUSE_PUNCT:
         return "space_by_punctuation", f"space next to {a if a in _CLAUSE_PUNCT else b}", start - 1, end + 1
+    if a in _HUGGING_OPEN or b in _HUGGING_CLOSE:
+        return "space_inside_marks", f"space inside {a if a in _HUGGING_OPEN else b}", start - 1, end + 1
     if (a.isascii() and a.isalpha()) or (b.isascii() and b.isalpha()):
         return None
     right_end = line.find(" ", end)
@@ -485,6 +490,7 @@ def remove_stray_spaces(
 
     Removed: a space between Chinese characters that jieba reads as one word (`俄 罗斯`, `目 录`); between
     a number and its unit (`2012 年`, `参加 1 次`); next to `，。、；：！？`, even beside a Latin letter (`GDP ，`);
+    just inside Chinese quotes, title marks and brackets (`“ 双师型”`, `《纲要 》`, `（ 2014年）`);
     and the single space of a clause in a prose line (one with `，` and a full stop), which is a wrap left
     over from a PDF (`统筹 推进`).
     Kept: table rows (`min_numeric_cells` numbers in space-separated cells), other spaces next to Latin letters,
