@@ -545,6 +545,12 @@ def test_find_recurring_lines_keeps_furniture_only():
     assert found == frozenset({"联系我们", "主办：某市人才工作领导小组办公室", "本站信息仅供参考"})
 
 
+def test_a_sentence_end_that_a_hard_wrap_left_on_its_own_line_is_not_furniture():
+    # `…解决实实在在的战略之举\n。`: wrapped at a fixed width, many pages have a line of just `。`.
+    pages = [page.replace(f"第{i}项。", f"第{i}项\n。\n”；") for i, page in enumerate(site_pages(30))]
+    assert find_recurring_lines(pages) == find_recurring_lines(site_pages(30))
+
+
 def test_lines_shared_by_a_few_drafts_are_not_evidence():
     drafts = site_pages(5) + [f"独立文件{i}\n{PROSE}" for i in range(95)]
     assert find_recurring_lines(drafts) == frozenset()

@@ -97,6 +97,8 @@ _ORG_NAME = re.compile(
 )
 # `（此件公开发布）`, `（中办发〔2012〕22号 2012年9月26日）`, `（作者单位：…）`
 _BRACKETED_NOTE = re.compile(r"^[（(].*[)）]$")
+# What a hard wrap leaves on a line of its own, the end of a sentence: `。`, `”。`, `）；`.
+_SENTENCE_TAIL = re.compile(r"[，。、；：！？…”’）》」』,.;:!?)\s]+")
 # A prose line has `。` or two clause marks: `为贯彻落实…精神,更好实施人才东莞战略,特制定本实施方案。`
 _SENTENCE_END = re.compile(r"[。！？!?]")
 _CLAUSE_MARK = re.compile(r"[，,；;]")
@@ -573,6 +575,7 @@ def _is_protected(s: str) -> bool:
         or _CN_DATE_ONLY.match(s)
         or _DOC_NUMBER.search(s)
         or _BRACKETED_NOTE.match(s)
+        or _SENTENCE_TAIL.fullmatch(s)
         or all(_ORG_NAME.fullmatch(part) for part in s.split())
     )
 
