@@ -461,6 +461,25 @@ def test_simplified_page_quoting_a_traditional_paragraph():
     assert "國家中長期人才發展規劃綱要" in text
 
 
+# A piece of a hard-wrapped Traditional paragraph: t2s changes 牽頭, 2 of its 22 Han characters.
+FAINT_LINE = "人的根本。中宣部牽頭的“文化名家工程”，人民因素幸福。"
+
+
+def test_a_line_that_changes_too_little_to_judge_follows_a_traditional_document():
+    text, _ = to_simplified(TRADITIONAL + "\n" + FAINT_LINE)
+    assert text == SIMPLIFIED + "\n人的根本。中宣部牵头的“文化名家工程”，人民因素幸福。"
+
+
+def test_a_line_that_changes_too_little_to_judge_stays_in_a_simplified_document():
+    assert to_simplified(seed("002") + "\n" + FAINT_LINE)[0].endswith(FAINT_LINE)
+
+
+def test_a_simplified_line_with_a_name_stays_in_a_traditional_document():
+    # t2s would make 张乾 张干 (1 of its 20 Han characters); s2t changes far more of it (张 会 强 队 设).
+    line = "张乾同志在会上指出，要加强人才队伍建设工作。"
+    assert to_simplified(TRADITIONAL + "\n" + line)[0].endswith("\n" + line)
+
+
 def test_threshold_margin_as_documented():
     def t2s(text: str, config: str) -> str:
         lines = text.split("\n")

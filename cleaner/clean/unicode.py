@@ -746,7 +746,9 @@ def to_simplified(text: str, threshold: float = 0.1, min_line_han: int = 20) -> 
 
     Decided per line, because a Simplified page may quote a Traditional paragraph and only the quote should
     change. A line with fewer than `min_line_han` Han characters is too short to judge alone and follows the
-    whole text, so a Traditional document's short headings convert and a Simplified document's do not.
+    whole text, so a Traditional document's short headings convert and a Simplified document's do not. So
+    does a longer line that t2s changes too little to judge (a hard-wrapped piece of a Traditional paragraph
+    with only `牽頭` in it), as long as s2t changes it less.
     """
     units = _code_units(text)
     old_lines = text.split("\n")
@@ -766,7 +768,14 @@ def to_simplified(text: str, threshold: float = 0.1, min_line_han: int = 20) -> 
     # so s2t itself runs only where that bound leaves a verdict open. A Simplified page whose names t2s
     # changes (张乾) does not change enough of any line, nor of the whole, to need either.
     at_most = _line_sums(_may_change(units, "s2t"), lengths)
-    follows_document = any(han[number] < min_line_han for number in changed)
+    # Long enough to judge alone, but changed too little to be Traditional on its own evidence: a line that
+    # a hard wrap cut from a Traditional paragraph (`人的根本。中宣部牽頭的“文化名家工程”`, 2 of 22).
+    faint = {
+        number
+        for number in changed
+        if han[number] >= min_line_han and not _changes_enough(han[number], to_simplified[number], threshold)
+    }
+    follows_document = bool(faint) or any(han[number] < min_line_han for number in changed)
     document_to_simplified = _differing(text, simplified) if follows_document else 0
     document_enough = follows_document and _changes_enough(sum(han), document_to_simplified, threshold)
     document_open = document_enough and document_to_simplified <= sum(at_most)
@@ -774,7 +783,7 @@ def to_simplified(text: str, threshold: float = 0.1, min_line_han: int = 20) -> 
         number
         for number in changed
         if han[number] >= min_line_han
-        and _changes_enough(han[number], to_simplified[number], threshold)
+        and (number in faint or _changes_enough(han[number], to_simplified[number], threshold))
         and to_simplified[number] <= at_most[number]
     ]
     traditional, to_traditional = _to_traditional(
@@ -791,12 +800,15 @@ def to_simplified(text: str, threshold: float = 0.1, min_line_han: int = 20) -> 
         if old == new:
             lines.append(old)
             continue
-        if han[number] >= min_line_han:
-            line_is_traditional = _changes_enough(han[number], to_simplified[number], threshold) and (
-                to_simplified[number] > to_traditional.get(number, at_most[number])
-            )
-        else:
+        if han[number] < min_line_han:
             line_is_traditional = document_is_traditional
+        else:
+            # A faint line converts only in a Traditional document, and only if s2t changes it less.
+            line_is_traditional = (
+                document_is_traditional
+                if number in faint
+                else _changes_enough(han[number], to_simplified[number], threshold)
+            ) and to_simplified[number] > to_traditional.get(number, at_most[number])
         if not line_is_traditional:
             lines.append(old)
             continue
