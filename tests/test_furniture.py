@@ -369,6 +369,23 @@ def test_body_shapes_survive_in_header_middle_and_footer(line):
         assert line in cleaned.split("\n"), text
 
 
+def test_a_wrapped_body_line_that_names_a_copyright_holder_survives():
+    # A line of a hard-wrapped paragraph; the notice words stand in its second clause.
+    line = "院士10人，光明日报版权所有，研究发展政策同时考虑开花终"
+    for text in in_every_position(line):
+        cleaned, found, _ = strip_furniture(text)
+        assert line in cleaned.split("\n"), text
+        assert found.get("source") in (None, "光明日报")  # the footer's, when there is one
+
+
+def test_a_notice_that_goes_on_after_its_first_clause_is_still_removed():
+    text = f"{PROSE}\n人民网股份有限公司版权所有，未经书面授权禁止使用"
+    cleaned, found, edits = strip_furniture(text)
+    assert cleaned == PROSE
+    assert [e.rule for e in edits if e.field == "text"] == ["copyright"]
+    assert found == {"source": "人民网股份有限公司"}
+
+
 @pytest.mark.parametrize("line", PROTECTED)
 def test_protected_shapes_survive_even_when_recurring(line):
     for text in in_every_position(line):

@@ -152,6 +152,9 @@ _BRACKET_GROUP = re.compile(r"[【\[]([^【】\[\]]{0,24})[】\]]")
 _COPYRIGHT_MARK = re.compile(r"©|copyright|all\s+rights\s+reserved", re.I)
 # `光明日报版权所有`, `版权归中国政府网所有`
 _COPYRIGHT_WORDS = re.compile(r"版权所有|版权归")
+# Notice words stand in the first clause of a notice (`人民网版权所有，未经书面授权禁止使用`); in a later one
+# they are prose (`院士10人，光明日报版权所有，研究…`, a line of a hard-wrapped paragraph).
+_FIRST_CLAUSE = re.compile(r"[^，。；,;]*")
 # `未经书面许可不得转载`, `转载请注明出处`, `如有侵权请联系删除`
 _REPRINT_NOTICE = re.compile(
     r"未经.{0,12}(?:许可|授权|同意).{0,12}(?:转载|复制|镜像|使用)|转载请注明|如有侵权|请联系删除"
@@ -677,7 +680,9 @@ def _copyright(s: str, limits: _Limits) -> _Hit | None:
     # spaced-out notices are common: `人 民 网 股 份 有 限 公 司 版 权 所 有 ，未 经 书 面 授 权 禁 止 使 用`
     packed = "".join(s.split())
     marked = _COPYRIGHT_MARK.search(s) or (
-        _COPYRIGHT_WORDS.search(packed) and len(packed) <= 60 and "。" not in packed[:-1]
+        _COPYRIGHT_WORDS.search(_FIRST_CLAUSE.match(packed).group())
+        and len(packed) <= 60
+        and "。" not in packed[:-1]
     )
     if not (marked or (_REPRINT_NOTICE.search(packed) and len(packed) <= 80)):
         return None
