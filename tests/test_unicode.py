@@ -373,11 +373,29 @@ def test_text_that_must_not_change(text):
     assert normalize_width(text) == (text, [])
 
 
-def test_only_a_pair_converts_and_both_brackets_together():
-    assert normalize_width("(一 中文")[0] == "(一 中文"
-    text, edits = normalize_width("中文(一)和)")
-    assert text == "中文（一）和)"
+def test_a_pair_converts_both_brackets_together():
+    text, edits = normalize_width("中文(一)和")
+    assert text == "中文（一）和"
     assert [(e.before, e.after) for e in edits] == [("()", "（）")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # its partner cut off with the rest of the sentence, or never typed
+        ("省(自治区，直辖市", "省（自治区，直辖市"),
+        ("直辖市)。要加强产业", "直辖市）。要加强产业"),
+        ("中文(一)和)", "中文（一）和）"),
+        # no Han character on its inside: a list mark, a smiley, Latin text
+        ("1) 加强领导", None),
+        ("(1 中文", None),
+        ("the (GDP grew", None),
+    ],
+)
+def test_a_lone_bracket_converts_when_it_hugs_a_han_character(text, expected):
+    converted, edits = normalize_width(text)
+    assert converted == (expected or text)
+    assert [e.note for e in edits if e.note == "unpaired"] == (["unpaired"] if expected else [])
 
 
 @pytest.mark.parametrize(

@@ -377,6 +377,7 @@ _HALF_MARK_AFTER_HAN = {mark: re.compile(f"{re.escape(mark)}(?<=[{_HAN}].)(?! )"
 # The others are decided one by one: `》,` `2014年 ,` `工作, 更好` `1,000`
 _OTHER_HALF_MARK = re.compile(f"[,:;?!](?:(?<![{_HAN}].)|(?= ))")
 _BRACKET = re.compile("[()（）]")  # `(党组)`, and pairs of mixed width: `(一）`, `（一)`
+_LONE_BRACKET = re.compile(f"\\((?=[{_HAN}])|(?<=[{_HAN}])\\)")
 _DOUBLE_QUOTE = re.compile('"')  # `"千人计划"`
 # `'人才强市'`, but not the apostrophe of `don't`
 _SINGLE_QUOTE = re.compile("'(?:(?<![A-Za-z]')|(?![A-Za-z]))")
@@ -482,8 +483,6 @@ def _bracket_pairs(text: str) -> list[tuple[int, int]]:
     """Matched brackets on one line with at least one half-width (`(党组)`, `(一）`, `（一)`), innermost
     first; a stray bracket pairs with nothing."""
     pairs, opened = [], []
-    if "(" not in text and ")" not in text:
-        return pairs
     for first, match in _by_line(_BRACKET, text):
         if first:
             opened.clear()
@@ -545,9 +544,22 @@ def _convert_pair(rewrite: _Rewrite, pair: tuple[int, int], before: str, after: 
 
 def _convert_brackets(rewrite: _Rewrite) -> None:
     masked = rewrite.masked
-    for start, end in _bracket_pairs(masked):
+    if "(" not in masked and ")" not in masked:
+        return
+    pairs = _bracket_pairs(masked)
+    for start, end in pairs:
         if _IS_HAN.search(masked, start + 1, end) or _chinese_context(masked, start, end):
             _convert_pair(rewrite, (start, end), masked[start] + masked[end], "（）", "chinese_brackets")
+    # A bracket whose partner is missing (a clause cut from its sentence, a typo) converts when it hugs a
+    # Han character on its inside: `省(自治区`, `直辖市)。`, but not `1)` or `:(`.
+    paired = {index for pair in pairs for index in pair}
+    for match in _LONE_BRACKET.finditer(masked):
+        if match.start() not in paired:
+            bracket = match.group()
+            full = "（" if bracket == "(" else "）"
+            rewrite.edits["chinese_brackets", bracket, full, "unpaired"] += 1
+            for edit in rewrite.mark(match.start(), full):
+                rewrite.edits[edit] += 1
 
 
 def _convert_quotes(rewrite: _Rewrite) -> None:
@@ -570,8 +582,9 @@ def normalize_width(text: str) -> tuple[str, list[Edit]]:
     Chinese context: the nearest character on either side, looking through spaces and punctuation and not
     past the line, is a Han character. `, : ; ? !` convert in Chinese context unless they sit between two
     digits (`1,000`, `10:30`). Brackets convert as a pair, also one of mixed width (`(一）`), when their
-    content holds a Han character or the pair is in Chinese context; straight quotes as a pair when they
-    hug content holding a Han character.
+    content holds a Han character or the pair is in Chinese context, and a bracket without a partner when
+    it hugs a Han character on its inside (`省(自治区`); straight quotes as a pair when they hug content
+    holding a Han character.
     URLs and e-mail addresses are never touched, and spaces between a converted mark and Chinese go.
     `——`, `—`, `--` and curly quotes stay as they are; Chinese punctuation never becomes ASCII.
     """
