@@ -256,6 +256,43 @@ def test_a_blank_line_always_separates():
     assert rejoin_hard_wraps(text) == (text, [])
 
 
+# --- rejoin_hard_wraps: text wrapped at a fixed width -----------------------------------------------
+
+# Wrapped at 24 characters, each first line ends with a full stop: a wrap, not the end of the paragraph.
+PARAGRAPHS = [
+    "党管人才是党的组织制度中极为重要的一个组成部分。是人才工作沿着正确方向前进的根本保证，必须始终坚持。",
+    "各级党委要把人才工作摆上重要位置，切实加强领导。党委组织部门要牵头抓总，形成合力。",
+    "一、充分认识进一步加强党管人才工作的重要意义",
+]
+
+
+def wrapped(paragraphs: list[str], width: int = 24) -> list[str]:
+    return [p[i : i + width] for p in paragraphs for i in range(0, len(p), width)]
+
+
+def test_a_wrap_right_after_a_full_stop_is_joined_when_the_text_has_a_wrap_width():
+    lines = wrapped(PARAGRAPHS)
+    assert [len(line) for line in lines] == [24, 24, 2, 24, 17, 22]
+    text, edits = rejoin_hard_wraps("\n".join(lines))
+    assert text.split("\n") == PARAGRAPHS
+    assert [e.note for e in edits].count("line ends a sentence at the wrap width (24 chars)") == 2
+
+
+def test_a_line_of_the_wrap_width_keeps_apart_from_a_heading_or_a_title():
+    lines = wrapped(PARAGRAPHS[:1])
+    assert rejoined(*lines, lines[0], "一、加强领导") == [PARAGRAPHS[0], lines[0], "一、加强领导"]
+    assert rejoined(*lines, lines[0], "国务院") == [PARAGRAPHS[0], lines[0], "国务院"]
+
+
+def test_without_a_wrap_width_a_full_stop_ends_the_line():
+    # Lines of many lengths: no width that half of them share.
+    lines = ["党管人才是党的组织制度的重要组成部分。", "是人才工作沿着正确方向前进的根本保证。", "必须坚持。"]
+    assert rejoined(*lines) == lines
+    # A shared length under 16 characters is a list or a table column.
+    short = ["一是加强领导。", "二是完善机制。", "三是优化环境。", "四是强化保障。"]
+    assert rejoined(*short) == short
+
+
 # --- the seed documents end to end -------------------------------------------------------------------
 
 

@@ -61,6 +61,8 @@ _LABEL = re.compile(
 )
 # A date alone on its line is a signature or dateline: `二○一○年六月四日`, `2010年6月4日`.
 _DATE_LINE = re.compile(rf"[\d{_CN_DIGITS}]{{2,4}}年[\d{_CN_DIGITS}]{{1,2}}月(?:[\d{_CN_DIGITS}]{{1,3}}日)?")
+# Lines of a shared length narrower than this are a table column or a list, not prose wrapped at a width.
+_MIN_WRAP_WIDTH = 16
 # A list heading fused onto the end of a paragraph by an earlier accident:
 # `…突破点所在，二、大力开发人才资源，加快实施人才强市战略`. The next line starts a new paragraph.
 _FUSED_HEADING = re.compile(rf"[{_CLAUSE_PUNCT}][{_CN_DIGITS}]+、[^。！？]*$")
@@ -276,6 +278,18 @@ def _join_evidence(
     return None
 
 
+def _wrapped_at_sentence_end(line: str, next_line: str, width: int | None, long_line: float) -> str | None:
+    """Evidence that `line`, which ends a sentence, is still cut by a fixed-width wrap: it is exactly as long
+    as the wrap width, and the next line starts no new item and is no title (`…的战略之举。` / `以“一方水土…`).
+    A paragraph that ends exactly at the width is joined too: one in `width`, against every wrap that
+    falls after a full stop, one in twenty or so."""
+    if width is None or len(line) != width or not next_line:
+        return None
+    if _starts_structure(next_line) or _is_short_title(next_line, long_line):
+        return None
+    return f"line ends a sentence at the wrap width ({width} chars)"
+
+
 def _separator(left: str, right: str) -> str:
     """A space between two Latin words or numbers (`ALL` / `RIGHTS`), nothing between Chinese characters."""
     if (
@@ -302,8 +316,9 @@ def rejoin_hard_wraps(
     with `，` `、` or an opening bracket; jieba finds a word across the break (`会议`, `工作`); the line is
     long, is prose, and ends without sentence-final punctuation. A line counts as long from
     `min(long_line, wrap_ratio * longest line)` characters, so a document wrapped at 30 columns is
-    recognised too. Never joined: after sentence-final punctuation (`。！？；：”…`), a date line or a
-    list heading shorter than `long_line`; before a list item, heading, label (`来源：`) or date line,
+    recognised too. Never joined: after sentence-final punctuation (`。！？；：”…`), unless the text is
+    wrapped at a fixed width and the line is exactly that wide (see `_wrapped_at_sentence_end`); after a
+    date line or a list heading shorter than `long_line`; before a list item, heading, label (`来源：`) or date line,
     except an enumeration `一、` that completes a word (`支柱产业单` / `一、结构性矛盾突出、…`); before a
     short unpunctuated line (a title, byline or signature) unless the line ends with `，` `、`.
 
@@ -313,17 +328,33 @@ def rejoin_hard_wraps(
     edits: list[Edit] = []
     lines = text.split("\n")
     views = [_view(line) for line in lines]
+    width = _wrap_width(views)
     # A join changes the neighbours the next decisions see (a paragraph grows at both ends), so pass
     # again until nothing joins: the result is a fixed point, which makes the step idempotent.
     while True:
-        lines, views, joined = _rejoin_once(lines, views, long_line, wrap_ratio, context_chars)
+        lines, views, joined = _rejoin_once(lines, views, long_line, wrap_ratio, context_chars, width)
         if not joined:
             return "\n".join(lines), edits
         edits.extend(joined)
 
 
+def _wrap_width(views: list[str]) -> int | None:
+    """The width a fixed-width wrap cut the text at: the length shared by at least half of its lines (and
+    at least three), from `_MIN_WRAP_WIDTH` characters. None for text not wrapped so, nearly all of it."""
+    lengths = Counter(len(view) for view in views if view)
+    if not lengths:
+        return None
+    width, count = lengths.most_common(1)[0]
+    return width if width >= _MIN_WRAP_WIDTH and count >= 3 and 2 * count >= lengths.total() else None
+
+
 def _rejoin_once(
-    lines: list[str], views: list[str], long_line: int, wrap_ratio: float, context_chars: int
+    lines: list[str],
+    views: list[str],
+    long_line: int,
+    wrap_ratio: float,
+    context_chars: int,
+    width: int | None = None,
 ) -> tuple[list[str], list[str], list[Edit]]:
     """One pass of joins over `lines` and their `views`; the joined lines and their views, and the edits.
 
@@ -335,13 +366,17 @@ def _rejoin_once(
     out: list[str] = []
     # The view of each paragraph in `out`, grown with every join rather than recomputed.
     out_views: list[str] = []
+    previous = ""  # the view of the line before, as it came in
     for line, view in zip(lines, views, strict=True):
         # Most paragraphs end a sentence, and `_join_evidence` says None for them first thing: deciding
         # that here spares two calls in three.
-        if not out or out_views[-1][-1:] in _FINAL_CHARS:
+        if not out:
             evidence = None
+        elif out_views[-1][-1:] in _FINAL_CHARS:
+            evidence = _wrapped_at_sentence_end(previous, view, width, long_line)
         else:
             evidence = _join_evidence(out_views[-1], view, threshold, long_line, context_chars)
+        previous = view
         if evidence is None:
             out.append(line)
             out_views.append(view)
