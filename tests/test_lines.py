@@ -291,6 +291,10 @@ def test_without_a_wrap_width_a_full_stop_ends_the_line():
     # A shared length under 16 characters is a list or a table column.
     short = ["一是加强领导。", "二是完善机制。", "三是优化环境。", "四是强化保障。"]
     assert rejoined(*short) == short
+    # A fixed-width wrap leaves no line longer than its width.
+    longer = [*wrapped(PARAGRAPHS), "这一行比其他各行都要长，说明这篇文字并不是按照固定的宽度换行的。"]
+    first, second, third = wrapped(PARAGRAPHS)[:3]
+    assert rejoined(*longer)[:2] == [first, second + third]
 
 
 # --- the seed documents end to end -------------------------------------------------------------------
@@ -417,6 +421,7 @@ def test_every_space_in_the_xinhua_interview_is_removed(paragraph):
         ("对教育培训“ 双师型”师资", "对教育培训“双师型”师资"),
         ("才能实现“看不见的手 ”的作用", "才能实现“看不见的手”的作用"),
         ("贯彻《人才规划纲要 》精神", "贯彻《人才规划纲要》精神"),
+        ("算不算人才。— —引导素质大幅度提高", "算不算人才。——引导素质大幅度提高"),
         (
             "作者：于年中 桂昭明 《光明日报》（ 2014年11月01日 11版）",
             "作者：于年中 桂昭明 《光明日报》（2014年11月01日 11版）",

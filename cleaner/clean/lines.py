@@ -339,13 +339,15 @@ def rejoin_hard_wraps(
 
 
 def _wrap_width(views: list[str]) -> int | None:
-    """The width a fixed-width wrap cut the text at: the length shared by at least half of its lines (and
-    at least three), from `_MIN_WRAP_WIDTH` characters. None for text not wrapped so, nearly all of it."""
+    """The width a fixed-width wrap cut the text at: no line is longer, and at least three lines, and a fifth
+    of them, are exactly that long (every line of a paragraph but its last). None for text not wrapped so,
+    nearly all of it: there the longest line is one paragraph's."""
     lengths = Counter(len(view) for view in views if view)
     if not lengths:
         return None
-    width, count = lengths.most_common(1)[0]
-    return width if width >= _MIN_WRAP_WIDTH and count >= 3 and 2 * count >= lengths.total() else None
+    width = max(lengths)
+    count = lengths[width]
+    return width if width >= _MIN_WRAP_WIDTH and count >= 3 and 5 * count >= lengths.total() else None
 
 
 def _rejoin_once(
@@ -460,6 +462,8 @@ def _space_verdict(
         return "space_by_punctuation", f"space next to {a if a in _CLAUSE_PUNCT else b}", start - 1, end + 1
     if a in _HUGGING_OPEN or b in _HUGGING_CLOSE:
         return "space_inside_marks", f"space inside {a if a in _HUGGING_OPEN else b}", start - 1, end + 1
+    if a == b == "—":  # the two halves of a dash, `— —`
+        return "space_inside_marks", "space inside ——", start - 1, end + 1
     if (a.isascii() and a.isalpha()) or (b.isascii() and b.isalpha()):
         return None
     right_end = line.find(" ", end)
@@ -525,7 +529,8 @@ def remove_stray_spaces(
 
     Removed: a space between Chinese characters that jieba reads as one word (`俄 罗斯`, `目 录`); between
     a number and its unit (`2012 年`, `参加 1 次`); next to `，。、；：！？`, even beside a Latin letter (`GDP ，`);
-    just inside Chinese quotes, title marks and brackets (`“ 双师型”`, `《纲要 》`, `（ 2014年）`);
+    just inside Chinese quotes, title marks and brackets (`“ 双师型”`, `《纲要 》`, `（ 2014年）`), and
+    between the halves of a dash (`— —`);
     and the single space of a clause in a prose line (one with `，` and a full stop), which is a wrap left
     over from a PDF (`统筹 推进`).
     Kept: table rows (`min_numeric_cells` numbers in space-separated cells), other spaces next to Latin letters,
