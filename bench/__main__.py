@@ -1,5 +1,6 @@
 """`python -m bench`: build the corpus, run every tool on it at every size, print (and with --write save)
-the results.
+the results: removals scored against the true clusters, time and memory, and (`bench.cleaning`) how much
+of the corpus's damage cleaner's output undoes.
 
     python -m bench                                   # 2,400 documents (~40 MB), cleaner and the peers
     python -m bench --docs 200 --tools cleaner        # a quick look
@@ -18,6 +19,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from bench.cleaning import changed_by_a_second_cleaning, restoration
 from bench.corpus import (
     CorpusFiles,
     base_overlap,
@@ -27,10 +29,11 @@ from bench.corpus import (
     real_bases,
     write_corpus,
 )
-from bench.measure import ToolRun, run_cleaner, with_memory_of
+from bench.measure import ToolRun, cleaner_output, run_cleaner, with_memory_of
 from bench.peers import missing_note, peer_python, peer_versions, run_datatrove, run_text_dedup
 from bench.report import SizeResult, render
 from bench.score import score
+from cleaner.publish import read_config
 
 # cleaner and text-dedup (seconds each) side by side in every round, datatrove (a minute) after them.
 TOOLS = ("cleaner", "text-dedup", "datatrove")
@@ -172,6 +175,11 @@ def run_size(
             )
         else:
             _progress(f"x{factor} {tool}: {run.note}")
+        if tool == "cleaner" and run.ok and difficulty:
+            output = cleaner_output(runs)
+            published = [*read_config(output, "default"), *read_config(output, "duplicates")]
+            size.restoration = restoration(corpus, published)
+            size.recleaned = changed_by_a_second_cleaning(published)
     return size
 
 

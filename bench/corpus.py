@@ -320,20 +320,23 @@ class Damage:
     name: str
     probability: float
     apply: Callable[[str, random.Random], str]
+    # Whether cleaning can give the base back character for character: masks, cuts and merged paragraphs
+    # lose what was there.
+    undoable: bool
 
 
 # In order: content first, then layout, then the page around it, so truncation cuts text, not chrome.
 DAMAGES = (
-    Damage("dropped_sentences", 0.4, drop_sentences),
-    Damage("masks", 0.35, mask),
-    Damage("traditional_script", 0.15, to_traditional),
-    Damage("truncated", 0.2, truncate),
-    Damage("collapsed_paragraphs", 0.1, collapse_paragraphs),
-    Damage("hard_wraps", 0.3, hard_wrap),
-    Damage("stray_spaces", 0.2, stray_spaces),
-    Damage("nbsp_indent", 0.2, nbsp_indent),
-    Damage("half_width_punctuation", 0.35, half_width_punctuation),
-    Damage("page_furniture", 0.5, page_furniture),
+    Damage("dropped_sentences", 0.4, drop_sentences, undoable=False),
+    Damage("masks", 0.35, mask, undoable=False),
+    Damage("traditional_script", 0.15, to_traditional, undoable=True),
+    Damage("truncated", 0.2, truncate, undoable=False),
+    Damage("collapsed_paragraphs", 0.1, collapse_paragraphs, undoable=False),
+    Damage("hard_wraps", 0.3, hard_wrap, undoable=True),
+    Damage("stray_spaces", 0.2, stray_spaces, undoable=True),
+    Damage("nbsp_indent", 0.2, nbsp_indent, undoable=True),
+    Damage("half_width_punctuation", 0.35, half_width_punctuation, undoable=True),
+    Damage("page_furniture", 0.5, page_furniture, undoable=True),
 )
 
 
@@ -360,6 +363,9 @@ class Draft:
 class Corpus:
     drafts: list[Draft]
     bases: list[str]
+
+    def base_of(self, draft: Draft) -> str:
+        return self.bases[int(draft.cluster.removeprefix("c"))]
 
     @property
     def truth(self) -> dict[str, str]:

@@ -170,12 +170,17 @@ def compile_cleaner() -> None:
     compileall.compile_dir(Path(cleaner.__file__).parent, quiet=1)
 
 
+def cleaner_output(work: Path) -> Path:
+    """Where `run_cleaner(corpus, work)` publishes the dataset."""
+    return work / "processed"
+
+
 def run_cleaner(corpus: Path, work: Path, num_proc: int = 2, interval: float | None = 0.1) -> ToolRun:
     """`cleaner build` on the corpus folder, end to end (ingest, clean, dedup, publish), and the ids it
     moved to the `duplicates` config; `interval` as in `run_measured`. Its bytecode is compiled first
     (`compile_cleaner`)."""
     compile_cleaner()
-    output = work / "processed"
+    output = cleaner_output(work)
     shutil.rmtree(output, ignore_errors=True)
     command = [*cleaner_command(), "build", "--input", str(corpus), "--output", str(output)]
     command += ["--num-proc", str(num_proc)]

@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
 
+from bench.cleaning import Restoration
 from bench.corpus import Difficulty, Overlap
 from bench.measure import ToolRun
 from bench.score import Score
@@ -61,6 +62,8 @@ class SizeResult:
     difficulty: Difficulty | None
     runs: list[ToolRun] = field(default_factory=list)
     scores: dict[str, Score] = field(default_factory=dict)
+    restoration: list[Restoration] = field(default_factory=list)  # cleaner's output against the bases
+    recleaned: tuple[int, int] | None = None  # published texts a second cleaning changes, of how many
 
 
 def machine() -> dict[str, str]:
@@ -142,6 +145,7 @@ def render(
     lines += [*_table(sizes), ""]
     lines += _ratios(sizes)
     lines += _scaling(sizes)
+    lines += _cleaning(sizes)
     lines += ["## Settings", ""]
     seen = set()
     for run in (run for size in sizes for run in size.runs):
@@ -230,6 +234,32 @@ def _scaling(sizes: list[SizeResult]) -> list[str]:
                     f"times the documents ({verdict} the bound of {factor * SCALING_BOUND:g} times)"
                 )
     return ["Scaling:", "", *lines, ""] if lines else []
+
+
+def _cleaning(sizes: list[SizeResult]) -> list[str]:
+    lines = []
+    for size in sizes:
+        if not size.restoration:
+            continue
+        lines += [
+            f"## Cleaning (x{size.factor})",
+            "",
+            "Drafts whose only damage is of kinds cleaning can undo, published exactly as their base (a draft"
+            " with several kinds counts under each; `none`: drafts written as their base):",
+            "",
+            "| damage | drafts | restored exactly |",
+            "|---|---:|---:|",
+            *(
+                f"| {r.damage} | {r.drafts:,} | {r.restored:,} ({r.restored / r.drafts:.0%}) |"
+                for r in size.restoration
+                if r.drafts
+            ),
+            "",
+        ]
+        if size.recleaned:
+            changed, total = size.recleaned
+            lines += [f"Published texts that a second cleaning changes: {changed:,} of {total:,}.", ""]
+    return lines
 
 
 def _run_notes(sizes: list[SizeResult]) -> list[str]:
