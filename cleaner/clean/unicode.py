@@ -377,7 +377,7 @@ _HALF_MARK_AFTER_HAN = {mark: re.compile(f"{re.escape(mark)}(?<=[{_HAN}].)(?! )"
 # The others are decided one by one: `》,` `2014年 ,` `工作, 更好` `1,000`
 _OTHER_HALF_MARK = re.compile(f"[,:;?!](?:(?<![{_HAN}].)|(?= ))")
 _BRACKET = re.compile("[()（）]")  # `(党组)`, and pairs of mixed width: `(一）`, `（一)`
-_LONE_BRACKET = re.compile(f"\\((?=[{_HAN}])|(?<=[{_HAN}])\\)")
+_HALF_BRACKET = re.compile("[()]")
 _DOUBLE_QUOTE = re.compile('"')  # `"千人计划"`
 # `'人才强市'`, but not the apostrophe of `don't`
 _SINGLE_QUOTE = re.compile("'(?:(?<![A-Za-z]')|(?![A-Za-z]))")
@@ -479,20 +479,29 @@ def _by_line(pattern: re.Pattern[str], text: str) -> Iterator[tuple[bool, re.Mat
         yield first, match
 
 
-def _bracket_pairs(text: str) -> list[tuple[int, int]]:
+def _bracket_pairs(text: str) -> tuple[list[tuple[int, int]], list[int]]:
     """Matched brackets on one line with at least one half-width (`(党组)`, `(一）`, `（一)`), innermost
-    first; a stray bracket pairs with nothing."""
-    pairs, opened = [], []
-    for first, match in _by_line(_BRACKET, text):
-        if first:
-            opened.clear()
-        if match.group() in "(（":
-            opened.append(match.start())
-        elif opened:
-            start = opened.pop()
-            if text[start] == "(" or match.group() == ")":
-                pairs.append((start, match.start()))
-    return pairs
+    first, and the half-width brackets that match none on their line, in order. Only the lines with a
+    half-width bracket are read."""
+    pairs, lone = [], []
+    line_end = -1
+    for half in _HALF_BRACKET.finditer(text):
+        if half.start() < line_end:
+            continue  # on a line already read
+        line_start = text.rfind("\n", 0, half.start()) + 1
+        line_end = text.find("\n", half.start()) % (len(text) + 1)  # no `\n`: the end of the text
+        opened = []
+        for match in _BRACKET.finditer(text, line_start, line_end):
+            if match.group() in "(（":
+                opened.append(match.start())
+            elif opened:
+                start = opened.pop()
+                if text[start] == "(" or match.group() == ")":
+                    pairs.append((start, match.start()))
+            elif match.group() == ")":
+                lone.append(match.start())
+        lone += [start for start in opened if text[start] == "("]
+    return pairs, sorted(lone)
 
 
 def _quote_pairs(text: str, quote: re.Pattern[str]) -> list[tuple[int, int]]:
@@ -546,19 +555,19 @@ def _convert_brackets(rewrite: _Rewrite) -> None:
     masked = rewrite.masked
     if "(" not in masked and ")" not in masked:
         return
-    pairs = _bracket_pairs(masked)
+    pairs, lone = _bracket_pairs(masked)
     for start, end in pairs:
         if _IS_HAN.search(masked, start + 1, end) or _chinese_context(masked, start, end):
             _convert_pair(rewrite, (start, end), masked[start] + masked[end], "（）", "chinese_brackets")
     # A bracket whose partner is missing (a clause cut from its sentence, a typo) converts when it hugs a
     # Han character on its inside: `省(自治区`, `直辖市)。`, but not `1)` or `:(`.
-    paired = {index for pair in pairs for index in pair}
-    for match in _LONE_BRACKET.finditer(masked):
-        if match.start() not in paired:
-            bracket = match.group()
+    for index in lone:
+        bracket = masked[index]
+        inside = index + 1 if bracket == "(" else index - 1
+        if 0 <= inside < len(masked) and _IS_HAN.match(masked, inside):
             full = "（" if bracket == "(" else "）"
             rewrite.edits["chinese_brackets", bracket, full, "unpaired"] += 1
-            for edit in rewrite.mark(match.start(), full):
+            for edit in rewrite.mark(index, full):
                 rewrite.edits[edit] += 1
 
 
