@@ -375,7 +375,9 @@ def _rejoin_once(
         if not out:
             evidence = None
         elif out_views[-1][-1:] in _FINAL_CHARS:
-            evidence = _wrapped_at_sentence_end(previous, view, width, long_line)
+            # Only a line as wide as the wrap can go on (most texts have no wrap width, and `len` is not None).
+            full = len(previous) == width
+            evidence = _wrapped_at_sentence_end(previous, view, width, long_line) if full else None
         else:
             evidence = _join_evidence(out_views[-1], view, threshold, long_line, context_chars)
         previous = view

@@ -352,6 +352,9 @@ _HALFWIDTH = {
 # `２０１０－２０２０` (after the digits are ASCII: `2010－2020`), `3．5`, `15％`; not the `．` of `1．党管人才`
 _FULLWIDTH_NUMERIC = re.compile("[－．％](?<=[0-9].)(?:(?<=％)|(?=[0-9]))")
 _NUMERIC_ASCII = {"－": "-", "．": ".", "％": "%"}
+# Every character `normalize_width` may change or convert. Text that has none, as nearly every text has once
+# normalised (the second pass, after hard wraps are rejoined), is returned at the cost of one search.
+_WIDTH_WORK = re.compile("[０-９Ａ-Ｚａ-ｚ－．％,:;?!()\"']")
 
 _HAN = "\u3005\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
 _IS_HAN = re.compile(f"[{_HAN}]")
@@ -597,6 +600,8 @@ def normalize_width(text: str) -> tuple[str, list[Edit]]:
     URLs and e-mail addresses are never touched, and spaces between a converted mark and Chinese go.
     `——`, `—`, `--` and curly quotes stay as they are; Chinese punctuation never becomes ASCII.
     """
+    if not _WIDTH_WORK.search(text):
+        return text, []
     runs: Counter[tuple[str, str]] = Counter()
 
     def halfwidth(match: re.Match[str]) -> str:
