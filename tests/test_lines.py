@@ -284,6 +284,14 @@ def test_a_line_of_the_wrap_width_keeps_apart_from_a_heading_or_a_title():
     assert rejoined(*lines, lines[0], "国务院") == [PARAGRAPHS[0], lines[0], "国务院"]
 
 
+def test_a_join_that_makes_a_line_as_wide_as_the_wrap_is_followed_by_the_next_pass():
+    # Hypothesis found it: the join `…\n”、` makes a third line of 19, which only then gives a width.
+    text = "000000000000000000：\n00000000000000000\n”、\n\n0000000000000000000"
+    once, _ = rejoin_hard_wraps(text)
+    assert once == "000000000000000000：00000000000000000”、\n\n0000000000000000000"
+    assert rejoin_hard_wraps(once) == (once, [])
+
+
 def test_without_a_wrap_width_a_full_stop_ends_the_line():
     # Lines of many lengths: no width that half of them share.
     lines = ["党管人才是党的组织制度的重要组成部分。", "是人才工作沿着正确方向前进的根本保证。", "必须坚持。"]

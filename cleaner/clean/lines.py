@@ -328,11 +328,11 @@ def rejoin_hard_wraps(
     edits: list[Edit] = []
     lines = text.split("\n")
     views = [_view(line) for line in lines]
-    width = _wrap_width(views)
-    # A join changes the neighbours the next decisions see (a paragraph grows at both ends), so pass
-    # again until nothing joins: the result is a fixed point, which makes the step idempotent.
+    # A join changes the neighbours the next decisions see (a paragraph grows at both ends, and may come to
+    # be as wide as the wrap width), so pass again until nothing joins: the result is a fixed point, which
+    # makes the step idempotent.
     while True:
-        lines, views, joined = _rejoin_once(lines, views, long_line, wrap_ratio, context_chars, width)
+        lines, views, joined = _rejoin_once(lines, views, long_line, wrap_ratio, context_chars)
         if not joined:
             return "\n".join(lines), edits
         edits.extend(joined)
@@ -356,7 +356,6 @@ def _rejoin_once(
     long_line: int,
     wrap_ratio: float,
     context_chars: int,
-    width: int | None = None,
 ) -> tuple[list[str], list[str], list[Edit]]:
     """One pass of joins over `lines` and their `views`; the joined lines and their views, and the edits.
 
@@ -364,6 +363,7 @@ def _rejoin_once(
     only whitespace between two lines, which the view drops, so a joined line's view is its parts' views.
     """
     threshold = min(long_line, wrap_ratio * max(map(len, views)))
+    width = _wrap_width(views)
     edits: list[Edit] = []
     out: list[str] = []
     # The view of each paragraph in `out`, grown with every join rather than recomputed.
