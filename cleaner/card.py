@@ -108,8 +108,8 @@ def _build_section(build: Build, manifest: dict) -> str:
 STEP_DESCRIPTIONS = {
     "ingest": "front matter keys with no column are kept in the edit log",
     "unicode": "mojibake repaired (ftfy, CJK-safe settings), invisible and private-use characters removed, "
-    "full-width digits and letters made half-width, half-width punctuation in Chinese made Chinese, "
-    "Traditional lines converted to Simplified",
+    "full-width digits and letters made half-width, half-width punctuation in Chinese made Chinese (again "
+    "once hard-wrapped lines are rejoined), Traditional lines converted to Simplified",
     "furniture": "navigation bars, breadcrumbs, counters, editor, copyright and ICP lines, bylines and "
     "metadata blocks removed; what they say goes to `title`, `date`, `publisher`, `source`, `authors`, "
     "`tags`, `doc_number`",
