@@ -5,7 +5,7 @@ undo (`Damage.undoable`: Traditional script, hard wraps, stray spaces, indents, 
 page furniture) should come out of the build as its base, character for character; masks, cuts and
 merged paragraphs lose what was there, so drafts with those are left out. The bases keep the full-width
 digits and letters of the seed clauses they are made of, which cleaning writes half width by design, so
-they are compared half width.
+they are compared as `normalize_width` writes them.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from bench.corpus import DAMAGES, Corpus
+from cleaner.clean.unicode import normalize_width
 
 UNDOABLE = frozenset(damage.name for damage in DAMAGES if damage.undoable)
-_HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F) if chr(code).isalnum()}
 
 
 @dataclass(frozen=True)
@@ -27,8 +27,9 @@ class Restoration:
 
 
 def as_cleaned(base: str) -> str:
-    """A base as cleaning writes it: full-width letters and digits half width."""
-    return base.translate(_HALF_WIDTH)
+    """A base as cleaning writes it: full-width digits and letters half width (its punctuation is Chinese
+    already, so that is all `normalize_width` changes in it)."""
+    return normalize_width(base)[0]
 
 
 def published_text(row: Mapping) -> str:

@@ -278,14 +278,12 @@ def _join_evidence(
     return None
 
 
-def _wrapped_at_sentence_end(line: str, next_line: str, width: int | None, long_line: float) -> str | None:
-    """Evidence that `line`, which ends a sentence, is still cut by a fixed-width wrap: it is exactly as long
-    as the wrap width, and the next line starts no new item and is no title (`…的战略之举。` / `以“一方水土…`).
-    A paragraph that ends exactly at the width is joined too: one in `width`, against every wrap that
-    falls after a full stop, one in twenty or so."""
-    if width is None or len(line) != width or not next_line:
-        return None
-    if _starts_structure(next_line) or _is_short_title(next_line, long_line):
+def _wrapped_at_sentence_end(next_line: str, width: int, long_line: float) -> str | None:
+    """Evidence that a line exactly as wide as the wrap `width`, which ends a sentence, is still cut by the
+    wrap: the next line starts no new item and is no title (`…的战略之举。` / `以“一方水土…`). A paragraph
+    that ends exactly at the width is joined too: one in `width`, against every wrap that falls after a
+    full stop, one in twenty or so."""
+    if not next_line or _starts_structure(next_line) or _is_short_title(next_line, long_line):
         return None
     return f"line ends a sentence at the wrap width ({width} chars)"
 
@@ -351,11 +349,7 @@ def _wrap_width(views: list[str]) -> int | None:
 
 
 def _rejoin_once(
-    lines: list[str],
-    views: list[str],
-    long_line: int,
-    wrap_ratio: float,
-    context_chars: int,
+    lines: list[str], views: list[str], long_line: int, wrap_ratio: float, context_chars: int
 ) -> tuple[list[str], list[str], list[Edit]]:
     """One pass of joins over `lines` and their `views`; the joined lines and their views, and the edits.
 
@@ -375,9 +369,9 @@ def _rejoin_once(
         if not out:
             evidence = None
         elif out_views[-1][-1:] in _FINAL_CHARS:
-            # Only a line as wide as the wrap can go on (most texts have no wrap width, and `len` is not None).
+            # Only a line as wide as the wrap can go on (most texts have no wrap width: `len` is never None).
             full = len(previous) == width
-            evidence = _wrapped_at_sentence_end(previous, view, width, long_line) if full else None
+            evidence = _wrapped_at_sentence_end(view, width, long_line) if full else None
         else:
             evidence = _join_evidence(out_views[-1], view, threshold, long_line, context_chars)
         previous = view
@@ -414,11 +408,9 @@ _NUMERIC_CELL = re.compile(r"\d[\d.,:/%％\-]*[年月日%％]?")
 # The dateline of a news wire keeps its space: `新华社北京2月22日电 中共中央政治局`, `本报讯 记者`.
 _DATELINE_END = re.compile(r"(?:\d+日|报)[电讯]$")
 _DATELINE_MARKS = "电讯"  # the last character of every `_DATELINE_END` match
+# Opening and closing marks, inside which a space is never wanted: `“ 双师型”`, `《纲要 》`, `（ 2014年）`.
 _QUOTE_OPEN = "“「『《（"
 _QUOTE_CLOSE = "”」』》）"
-# Inside these a space is never wanted: `“ 双师型”`, `《人才规划纲要 》`, `（ 2014年11月01日 11版）`.
-_HUGGING_OPEN = "“「『《（"
-_HUGGING_CLOSE = "”」』》）"
 # A run of spaces between two visible characters: the ` ` in `管 理`, not indentation.
 # Written to start with the space itself, so that `re` scans for it quickly; the lookbehind puts a visible
 # character before the run's first space. The same matches as `(?<=\S) +(?=\S)`.
@@ -462,8 +454,8 @@ def _space_verdict(
     # Full-width punctuation carries its own spacing, beside Latin letters too (`发xx ，`, `GDP ，`).
     if a in _CLAUSE_PUNCT or b in _CLAUSE_PUNCT:
         return "space_by_punctuation", f"space next to {a if a in _CLAUSE_PUNCT else b}", start - 1, end + 1
-    if a in _HUGGING_OPEN or b in _HUGGING_CLOSE:
-        return "space_inside_marks", f"space inside {a if a in _HUGGING_OPEN else b}", start - 1, end + 1
+    if a in _QUOTE_OPEN or b in _QUOTE_CLOSE:
+        return "space_inside_marks", f"space inside {a if a in _QUOTE_OPEN else b}", start - 1, end + 1
     if a == b == "—":  # the two halves of a dash, `— —`
         return "space_inside_marks", "space inside ——", start - 1, end + 1
     if (a.isascii() and a.isalpha()) or (b.isascii() and b.isalpha()):

@@ -556,8 +556,6 @@ def _convert_pair(rewrite: _Rewrite, pair: tuple[int, int], before: str, after: 
 
 def _convert_brackets(rewrite: _Rewrite) -> None:
     masked = rewrite.masked
-    if "(" not in masked and ")" not in masked:
-        return
     pairs, lone = _bracket_pairs(masked)
     for start, end in pairs:
         if _IS_HAN.search(masked, start + 1, end) or _chinese_context(masked, start, end):
