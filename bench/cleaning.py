@@ -56,11 +56,9 @@ def restoration(corpus: Corpus, published: Iterable[Mapping]) -> list[Restoratio
 def changed_by_a_second_cleaning(published: Iterable[Mapping]) -> tuple[int, int]:
     """How many published texts (title and text) cleaning would change again, of how many: a clean
     output is a fixed point of the cleaning steps."""
-    from cleaner.clean.lines import load_dictionary
     from cleaner.documents import Document
     from cleaner.pipeline import clean_document, normalize_unicode
 
-    load_dictionary()
     changed = total = 0
     for row in published:
         document = Document(

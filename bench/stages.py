@@ -85,8 +85,7 @@ def main() -> None:
     rows = [("imports", IMPORTED - STARTED), *inside]
     rows.append(
         (
-            "rest of the build (jieba dictionary before the fork, discover, ids, recurring lines, MinHash objects, "
-            "separating duplicates)",
+            "rest of the build (discover, ids, recurring lines, MinHash objects, separating duplicates)",
             build - sum(s for _, s in inside),
         )
     )

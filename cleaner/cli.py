@@ -49,8 +49,8 @@ def run() -> None:
     objects alive, which every full collection walked again: 457 collections took 0.25-0.4 s of CPU in
     a 40 MB build, and a collection after a build run without them finds 794 unreachable objects.
     As Python exits it clears every module and collects the garbage several times over, collector or
-    not, walking every object still alive: 0.3 s after a build, with datasets and jieba's dictionary
-    loaded. Nothing is worth collecting by then, so the last exit handler freezes the heap
+    not, walking every object still alive: 0.3 s after a build, with datasets and (then) jieba's Python
+    dictionary loaded. Nothing is worth collecting by then, so the last exit handler freezes the heap
     (`gc.freeze`) and the collections skip it; registered first, it runs after every other handler.
     """
     gc.disable()

@@ -13,7 +13,7 @@ from cleaner.documents import SCHEMA_VERSION
 from cleaner.pipeline import Build
 
 # The libraries whose versions decide the bytes of the output.
-VERSIONED = ("cleaner", "datasets", "datasketch", "opencc", "ftfy", "pyarrow", "jieba", "trafilatura")
+VERSIONED = ("cleaner", "datasets", "datasketch", "opencc", "ftfy", "pyarrow", "rjieba", "trafilatura")
 
 
 def library_versions() -> dict[str, str]:

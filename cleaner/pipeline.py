@@ -17,7 +17,7 @@ import pyarrow as pa
 
 from cleaner.clean import apply_text_steps, fill_columns
 from cleaner.clean.furniture import count_short_lines, recurring_lines, strip_furniture
-from cleaner.clean.lines import load_dictionary, normalize_paragraphs, rejoin_hard_wraps, remove_stray_spaces
+from cleaner.clean.lines import normalize_paragraphs, rejoin_hard_wraps, remove_stray_spaces
 from cleaner.clean.placeholders import count_masks, mask_placeholders, restore_censored
 from cleaner.clean.unicode import UNICODE_STEPS, normalize_width
 from cleaner.clean.years import YearEvidence, collect_year_evidence, repair_years
@@ -127,7 +127,6 @@ def start_workers(inputs: list[Path], num_proc: int, progress: Callable | None) 
     """The files under `inputs`, split once into `num_proc` runs of about equal bytes, one per worker."""
     files = discover(inputs)
     parts = [files[r.start : r.stop] for r in even_split([p.stat().st_size for p, _ in files], num_proc)]
-    load_dictionary()  # before the workers fork, so that they share it
     return Shards(parts or [[]], progress)
 
 

@@ -9,20 +9,19 @@ from __future__ import annotations
 
 import re
 from itertools import pairwise
-from math import log
 from pathlib import Path
 
 import jieba
 import pytest
+import rjieba
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner.clean.lines import (
     _HAN,
+    _JIEBA_RUN,
     _SPACES,
     LINE_STEPS,
-    _jieba_frequencies,
-    _route_ends,
     _word_across,
     normalize_paragraphs,
     rejoin_hard_wraps,
@@ -657,54 +656,49 @@ def test_the_word_across_any_break_is_jiebas(left, right):
     assert _word_across(left, right) == token_across(left, right)
 
 
-# --- jieba's route and dictionary, computed and loaded without jieba's own code -------------------------
+# --- rjieba cuts as jieba does: the same dictionary, routes, ties and unknown characters ----------------
 
 
-def jieba_route_ends(tokenizer: jieba.Tokenizer, run: str) -> list[int]:
-    """Where each word of jieba's route through `run` ends, from jieba's own `get_DAG` and `calc`."""
-    route: dict[int, tuple[float, int]] = {}
-    tokenizer.calc(run, tokenizer.get_DAG(run), route)
-    return [route[start][1] + 1 for start in range(len(run))]
+def jieba_words() -> list[str]:
+    with open(Path(jieba.__file__).parent / "dict.txt", encoding="utf-8") as dictionary:
+        return [line.split(" ", 1)[0] for line in dictionary]
 
 
-def test_the_route_through_every_seed_window_is_jiebas():
-    frequencies = _jieba_frequencies()
-    runs = {
-        run.group() for left, right in seed_windows() for run in jieba.re_han_default.finditer(left + right)
-    }
-    assert len(runs) > 5000
-    for run in runs:
-        assert _route_ends(run, frequencies, log(jieba.dt.total))[: len(run)] == jieba_route_ends(
-            jieba.dt, run
-        )
+def test_rjieba_knows_every_word_of_jiebas_dictionary():
+    words = jieba_words()
+    assert len(words) > 300_000
+    assert [word for word in words if not rjieba.has_word(word)] == []
 
 
-def test_an_equal_score_goes_to_the_longer_word_as_in_jieba():
-    # `ab` and `a` + `b` both score log(1) - log(1) = 0: jieba's max over (score, end) takes `ab`.
-    tokenizer = jieba.Tokenizer()
-    tokenizer.FREQ, tokenizer.total, tokenizer.initialized = {"a": 1, "b": 1, "ab": 1}, 1, True
-    assert jieba_route_ends(tokenizer, "ab") == [2, 2]
-    assert _route_ends("ab", tokenizer.FREQ, log(1))[:2] == [2, 2]
+def test_rjieba_weighs_the_dictionary_as_jieba_does():
+    """Three dictionary words run together, at every seventh word: each route weighs the frequencies of
+    the words it could take."""
+    words = jieba_words()
+    runs = ["".join(words[i : i + 3]) for i in range(0, len(words) - 2, 7)]
+    assert [rjieba.cut(run, False) for run in runs] == [jieba.lcut(run, HMM=False) for run in runs]
 
 
-# Tiny dictionaries with counts of 0 (a prefix only) to 3 over a tiny alphabet (`d` unknown) and a total
-# of 1 to 3: exact ties everywhere.
-TINY_DICTIONARY = st.dictionaries(st.text("abc", min_size=1, max_size=3), st.integers(0, 3), max_size=12)
+# Tiny dictionaries with counts of 1 to 3 over a tiny alphabet (`丁` unknown): exact ties everywhere.
+TINY_DICTIONARY = st.dictionaries(
+    st.text("甲乙丙", min_size=1, max_size=3), st.integers(1, 3), min_size=1, max_size=8
+)
 
 
 @settings(max_examples=300, deadline=None)
-@given(TINY_DICTIONARY, st.integers(1, 3), st.text("abcd", max_size=10))
-def test_the_route_is_jiebas_ties_and_unknown_characters_included(words, total, run):
-    tokenizer = jieba.Tokenizer()
-    tokenizer.FREQ, tokenizer.total, tokenizer.initialized = words, total, True
-    assert _route_ends(run, words, log(tokenizer.total))[: len(run)] == jieba_route_ends(tokenizer, run)
+@given(TINY_DICTIONARY, st.text("甲乙丙丁", max_size=10))
+def test_rjieba_breaks_ties_and_cuts_unknown_characters_as_jieba_does(words, text):
+    ours, theirs = rjieba.Jieba.empty(), jieba.Tokenizer()
+    theirs.FREQ, theirs.total, theirs.initialized = {}, 0, True
+    for word, count in words.items():
+        ours.add_word(word, count, None)
+        theirs.add_word(word, count)
+    assert ours.cut(text, False) == theirs.lcut(text, HMM=False)
 
 
-def test_the_dictionary_is_the_one_jieba_loads():
-    fast, own = jieba.Tokenizer(), jieba.Tokenizer()
-    own.check_initialized()
-    assert _jieba_frequencies(fast) == own.FREQ
-    assert fast.initialized and fast.total == own.total
+def test_the_runs_cut_are_jiebas():
+    every_character = "".join(map(chr, [*range(0xD800), *range(0xE000, 0x110000)]))
+    runs = [run.span() for run in _JIEBA_RUN.finditer(every_character)]
+    assert runs == [run.span() for run in jieba.re_han_default.finditer(every_character)]
 
 
 # --- the space pattern -----------------------------------------------------------------------------------
