@@ -54,7 +54,7 @@ def main() -> None:
     def timed_collect(shards):
         waiting = time.perf_counter()
         result = collect(shards)
-        name, started = submitted.pop()
+        name, started = submitted.pop(0)  # passes queue: the oldest is collected first
         if stages and stages[-1][2] > started:
             # Something timed (dedup) ran here while the pass ran in the workers: count only the wait after it.
             stages.append((f"pass {name}: the rest after dedup", time.perf_counter() - waiting, waiting))

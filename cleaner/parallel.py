@@ -7,6 +7,7 @@ inherit it without pickling; elsewhere it is pickled once per worker rather than
 from __future__ import annotations
 
 import bisect
+import collections
 import contextlib
 import functools
 import gc
@@ -78,7 +79,8 @@ class Shards:
     documents stay where they are: shipping them to a pool and back cost 0.8 s a pass at 40 MB, mostly
     their edit records. `tick(n)` moves the progress bar by `n`; workers send their ticks at most ten
     times a second. This process only coordinates, so between `submit` and `collect` it is free for
-    work of its own.
+    work of its own. Passes queue: `collect` gives the reports of the oldest pass not yet collected, so a
+    worker can start the next pass while this process is still receiving the reports of the last.
 
     One part runs in this process, and no worker is started. Use it as a context manager: leaving
     stops the workers.
@@ -93,7 +95,7 @@ class Shards:
     def __init__(self, parts: list, progress: Callable[[int], Any] | None = None) -> None:
         self._progress = progress or (lambda n: None)
         self._local: list = parts if len(parts) == 1 else []
-        self._local_report: Any = None
+        self._local_reports: collections.deque = collections.deque()
         self._workers: list[tuple[multiprocessing.process.BaseProcess, Connection]] = []
         context = multiprocessing.get_context("fork")
         for part in parts if len(parts) > 1 else []:
@@ -104,15 +106,16 @@ class Shards:
             self._workers.append((worker, ours))
 
     def submit(self, function: Callable, *args: Any) -> None:
-        """Start a pass; `collect` waits for its reports."""
+        """Start a pass, after the passes already submitted; `collect` waits for its reports."""
         if self._local:
-            self._local[0], self._local_report = function(self._local[0], *args, tick=self._tick)
+            self._local[0], report = function(self._local[0], *args, tick=self._tick)
+            self._local_reports.append(report)
         for _, connection in self._workers:
             connection.send((function, args))
 
     def collect(self) -> list:
-        """The reports of the pass submitted last, in part order."""
-        return [self._local_report] if self._local else self._answers()
+        """The reports of the oldest pass not yet collected, in part order."""
+        return [self._local_reports.popleft()] if self._local else self._answers()
 
     def run(self, function: Callable, *args: Any) -> list:
         """A whole pass: its reports, in part order."""

@@ -94,11 +94,11 @@ def build(params: Params, root: Path, num_proc: int = 1, progress: Callable | No
         # permutations rather than import either.
         from cleaner.documents import FEATURES
 
-        parameters = permutations(params.dedup.num_perm, params.dedup.seed)
-        dedup_inputs, sketches = unpack_sketches(
-            shards.run(sketch_documents, params.dedup, parameters), params.dedup.seed
-        )
-        shards.submit(tabulate_documents, FEATURES.arrow_schema)  # in the workers, beside dedup here
+        shards.submit(sketch_documents, params.dedup, permutations(params.dedup.num_perm, params.dedup.seed))
+        # Queued: each worker turns its documents into rows as soon as it has sent their sketches, while
+        # this process receives the sketches and looks for duplicates.
+        shards.submit(tabulate_documents, FEATURES.arrow_schema)
+        dedup_inputs, sketches = unpack_sketches(shards.collect(), params.dedup.seed)
         found = find_duplicates(dedup_inputs, params.dedup, num_proc, sketches)
         table = pa.concat_tables(shards.collect())
     documents, duplicates = separate_duplicates(table, found.removed)

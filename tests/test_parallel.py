@@ -50,6 +50,18 @@ def test_each_part_stays_in_one_process_across_passes() -> None:
     assert sum(ticks) == 12  # every document of both ticking passes, whichever process ticked
 
 
+@pytest.mark.parametrize("parts", [[[1, 2], [3]], [[1, 2, 3]]], ids=["workers", "one part here"])
+def test_passes_queue_and_are_collected_oldest_first(parts) -> None:
+    sums, sizes = [sum(part) for part in parts], [len(part) for part in parts]
+    with Shards(parts) as shards:
+        shards.submit(_double_and_report_pid)
+        shards.submit(_add, 1)  # sent before the first pass is collected: a worker goes on to it at once
+        first, second = shards.collect(), shards.collect()
+        assert [total for _, total in first] == sums
+        assert second == sizes
+        assert [n for part in shards.gather() for n in part] == [3, 5, 7]
+
+
 def test_an_error_in_a_worker_is_raised_here_and_the_workers_stop() -> None:
     shards = Shards([[1, 2], [3, -1]])
     pids = [pid for pid, _ in shards.run(_double_and_report_pid)]
