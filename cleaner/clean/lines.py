@@ -21,7 +21,8 @@ import rjieba
 from cleaner.documents import Edit
 
 # jieba's `re_han_default`: the runs of text its cut segments with the dictionary; every other character
-# is a token of its own (rjieba's runs take in more of Unicode, but no dictionary word has those characters).
+# is a token of its own. rjieba's runs take in more of Unicode (extension A, compatibility ideographs), so
+# a window is split into runs here, as jieba splits it, and rjieba cuts only the run around the boundary.
 _JIEBA_RUN = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]+")
 
 STEP = "lines"
@@ -101,8 +102,9 @@ def _word_across(left: str, right: str) -> str | None:
 
 def _run_word_across(run: str, cut: int) -> str | None:
     """The Chinese token of jieba's cut of `run` (one `_JIEBA_RUN`) that spans `run[cut - 1 : cut + 1]`, if
-    any. Cut by rjieba: the same tokens as jieba's, three times faster than jieba's route computed here in
-    Python, and its dictionary costs a third of the time and memory to load."""
+    any. Cut by rjieba: the same tokens as jieba's, in 0.38 s of CPU for the 74,867 windows of the bench
+    corpus where our Python copy of jieba's route took 0.97 s; its dictionary loads in a third of the time
+    of jieba's and leaves a build's peak memory 70 MB lower."""
     end = 0
     for word in rjieba.cut(run, False):
         end += len(word)
