@@ -115,7 +115,7 @@ STEP_DESCRIPTIONS = {
     "`tags`, `doc_number`",
     "lines": "indentation and empty lines removed, hard-wrapped lines rejoined, spaces that split a word removed",
     "placeholders": "censorship artefacts restored (`学xxx` -> `学习`), every placeholder style (`****`, `xx`, "
-    "`**.*`, `～年`, `5**`) replaced by the one mask `××`",
+    "`**.*`, `～年`, `5**`, `□□`, `○○`) replaced by the one mask `××`",
     "years": "years overwritten by a template repaired from evidence or masked",
 }
 

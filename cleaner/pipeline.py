@@ -18,7 +18,12 @@ import pyarrow as pa
 from cleaner.clean import apply_text_steps, fill_columns
 from cleaner.clean.furniture import count_short_lines, recurring_lines, strip_furniture
 from cleaner.clean.lines import normalize_paragraphs, rejoin_hard_wraps, remove_stray_spaces
-from cleaner.clean.placeholders import count_masks, mask_placeholders, restore_censored
+from cleaner.clean.placeholders import (
+    count_masks,
+    mask_placeholders,
+    mask_squares_and_circles,
+    restore_censored,
+)
 from cleaner.clean.unicode import UNICODE_STEPS, normalize_width
 from cleaner.clean.years import YearEvidence, collect_year_evidence, repair_years
 from cleaner.clean.years import merge as merge_evidence
@@ -223,10 +228,12 @@ def normalize_unicode(document: Document) -> Document:
     return apply_text_steps(document, UNICODE_STEPS)
 
 
-# The text steps after furniture, in order. Width again once hard wraps are rejoined: a wrap can split a
-# pair of brackets (`(三` / `)牢固`), which a second cleaning would otherwise convert.
+# The text steps after furniture, in order. Masks of `□` and `○` before the line steps read them (see
+# `mask_squares_and_circles`), the others once hard wraps are rejoined. Width again after the rejoin: a
+# wrap can split a pair of brackets (`(三` / `)牢固`), which a second cleaning would otherwise convert.
 CLEANING_STEPS = (
     normalize_paragraphs,
+    mask_squares_and_circles,
     rejoin_hard_wraps,
     normalize_width,
     remove_stray_spaces,

@@ -158,6 +158,20 @@ def test_cleaning_clean_text_changes_nothing(docs):
         ),
         # The space beside a mask and a full-width comma goes, as it would beside the mask it becomes.
         ("鼓励支持企业建立优质发xx ，社会保险。", "鼓励支持企业建立优质发××，社会保险。"),
+        # `□□` at a line's start is a mask, not the bullet `□`, when the hard wrap before it is judged ...
+        (
+            "为深入实施人才强国战略，进一步加强高层次人才队伍建设，经研究，市委、市政府决定在全市范围内牵头实施\n"
+            "□□项重点人才工程，加快培养创新型科技人才。",
+            "为深入实施人才强国战略，进一步加强高层次人才队伍建设，经研究，市委、市政府决定在全市范围内牵头实施"
+            "××项重点人才工程，加快培养创新型科技人才。",
+        ),
+        # ... and `○○、` a mask, not the numeral of a list heading fused onto the paragraph.
+        (
+            "会议强调，要统筹抓好党政人才、企业经营管理人才、专业技术人才，○○、高技能人才和农村实用人才队伍建设，"
+            "全面开创人才工作的\n新局面。",
+            "会议强调，要统筹抓好党政人才、企业经营管理人才、专业技术人才，××、高技能人才和农村实用人才队伍建设，"
+            "全面开创人才工作的新局面。",
+        ),
     ],
 )
 def test_a_second_cleaning_changes_nothing(text, cleaned):

@@ -12,6 +12,7 @@ from cleaner.clean.placeholders import (
     MASK,
     count_masks,
     mask_placeholders,
+    mask_squares_and_circles,
     restore_censored,
 )
 
@@ -116,6 +117,14 @@ def test_leaves_masked_counts_and_other_text_alone(line):
         ("XX市人才工作领导小组", "××市人才工作领导小组"),
         ("（xx）", "（××）"),
         ("GDP xx亿元", "GDP ××亿元"),
+        # squares and circles, as anonymised copies print them
+        ("会议提出了□□项重大举措", "会议提出了××项重大举措"),
+        ("于□月□□日印发", "于××月××日印发"),
+        ("连续五年投入○○亿元", "连续五年投入××亿元"),
+        ("《粤办发〔○○○○〕○○号》", "《粤办发〔××〕××号》"),
+        ("人力资○○会保障局", "人力资××会保障局"),
+        ("○○同志在会上讲话", "××同志在会上讲话"),
+        ("共引进□□.□万人", "共引进××万人"),
     ],
 )
 def test_masks_every_variant(before, after):
@@ -124,6 +133,13 @@ def test_masks_every_variant(before, after):
     assert edits, "every mask is logged"
     assert all(e.step == "placeholders" and e.rule == "placeholder_mask" and e.note for e in edits)
     assert all(e.after.startswith(MASK) for e in edits)
+
+
+def test_squares_and_circles_are_masked_alone_before_the_line_steps():
+    text, edits = mask_squares_and_circles("提出了□□项举措，二○一○年投入○○亿元，引进**人，到～年底\n□ 同意")
+    assert text == "提出了××项举措，二○一○年投入××亿元，引进**人，到～年底\n□ 同意"
+    assert [(e.before, e.after) for e in edits] == [("□□", MASK), ("○○", MASK)]
+    assert mask_squares_and_circles("全市引进**人") == ("全市引进**人", [])
 
 
 def test_logs_each_mask_with_its_evidence():
@@ -155,6 +171,12 @@ def test_logs_each_mask_with_its_evidence():
         "> **中共中央办公厅印发《关于进一步加强党管人才工作的意见》**",
         "到××年底，全市××人",  # already canonical
         "1978-2024年，1999年以来",
+        # `○` as the zero of Chinese numerals, lone squares and circles as boxes and bullets
+        "二○一○年六月四日",
+        "二○○八年，全市一○○家企业",
+        "□ 同意  □ 不同意",
+        "○ 加强人才队伍建设\n○ 完善人才政策",
+        "○加强人才队伍建设",
         "举办“中国·沈阳首届挑战MBA擂台赛”",
         "",
     ],
@@ -177,10 +199,10 @@ def test_count_masks_counts_canonical_masks_only():
 
 # The patterns as first written, with a lookbehind, a `+` or alternatives in front, which `re` tries at every
 # position.
-_PLAIN_PLACEHOLDER = re.compile(r"[0-9*＊×xX]+(?:\.[0-9*＊×xX]+)*|(?<![0-9*＊×xX.])～(?=年)")
+_PLAIN_PLACEHOLDER = re.compile(r"[0-9*＊×xX□○]+(?:\.[0-9*＊×xX□○]+)*|(?<![0-9*＊×xX□○.])～(?=年)")
 _PLAIN_EMPHASIS = re.compile(r"(?<![^\s>])\*\*(?=[^\s*])[^*\n]*?[^\s*]\*\*(?!\*)")
 _PLAIN_CANONICAL = re.compile(r"(?<!×)××(?!×)")
-_PATTERN_ALPHABET = [*"*＊×xX～0123456789. 年人>\n中a@/:", "**", MASK, "www.", ".com", ".cn", "http://"]
+_PATTERN_ALPHABET = [*"*＊×xX□○～0123456789. 年人>\n中a@/:", "**", MASK, "www.", ".com", ".cn", "http://"]
 _pattern_texts = st.one_of(
     st.lists(st.sampled_from(_PATTERN_ALPHABET), max_size=30).map("".join), st.text(max_size=30)
 )
@@ -218,7 +240,7 @@ def test_masks_beside_an_address_and_bold_text():
 # --- the step contract ------------------------------------------------------------------------------------
 
 _ALPHABET = [
-    *"*＊×xX～~0123456789.-－ 年月日人万%学近平习省中文ab/:@>\n（）《》",
+    *"*＊×xX□○～~0123456789.-－ 年月日人万%学近平习省中文ab/:@>\n（）《》二〇",
     "学xxx",
     "xxx近平",
     "http://",

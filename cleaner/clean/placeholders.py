@@ -1,7 +1,8 @@
 """Placeholders: the marks that speech templates and anonymised copies put where numbers and names were.
 
-Every variant (`****`, `**.*`, `xx.x`, `5**`, `***电子集团`, `到～年底`) becomes one canonical mask, `××`, so
-the drafts of one speech compare equal and the `placeholders` column can count what was hidden.
+Every variant (`****`, `**.*`, `xx.x`, `5**`, `***电子集团`, `□□项`, `○○亿元`, `到～年底`) becomes one canonical
+mask, `××`, so the drafts of one speech compare equal and the `placeholders` column can count what was
+hidden.
 
 Some sites also print `xxx` for the character 习, a censorship artefact that is not a placeholder:
 `restore_censored` puts 习 back from a small table before `mask_placeholders` runs.
@@ -17,7 +18,11 @@ from cleaner.documents import Edit
 STEP = "placeholders"
 MASK = "××"  # two U+00D7 MULTIPLICATION SIGN
 
-MARKS = "*＊×xX"
+MARKS = "*＊×xX□○"
+# Marks that are also symbols or numerals: a lone `□` or `○` beside a space or a line's end is a box to
+# tick or a bullet (`□ 同意`, `○ 加强…`), and `○` beside a Chinese numeral is its zero (`二○一○年`).
+_SYMBOL_MARKS = "□○"
+_CHINESE_NUMERALS = "〇○零一二三四五六七八九十"
 # What follows a masked count: `***人`, `****万元`, `**%`. Years and dates are not counts.
 COUNT_UNITS = "人名个位项次件家所套条则台户元万亿千百%‰"
 DATE_UNITS = "年月日"
@@ -58,15 +63,15 @@ _CENSORED_BY_FORM = {w.censored: w for w in CENSORED_WORDS}
 # "3×4", "1.5*2": digits joined by single marks are a product, not a mask.
 _PRODUCT = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:[*＊×xX][0-9]+(?:\.[0-9]+)?)+")
 # What gets masked, either
-# - a run of marks, digits and decimal points: "****", "**.*", "xx.x", "5**", "3×4"; or
+# - a run of marks, digits and decimal points: "****", "**.*", "xx.x", "5**", "□□", "3×4"; or
 # - "到～年底", "～年，全市": a lone ～ before 年 stands for the year; "3～5年" is a range.
-# That is `[0-9*＊×xX]+(?:\.[0-9*＊×xX]+)*|(?<![0-9*＊×xX.])～(?=年)`, written to start with one character
+# That is `[0-9*＊×xX□○]+(?:\.[0-9*＊×xX□○]+)*|(?<![0-9*＊×xX□○.])～(?=年)`, written to start with one character
 # class (which `re` scans for fast; it tries a leading `+` or an alternation at every position): after the
 # first character, `(?<=～)` and `(?<!～)` pick the alternative that character began.
 _PLACEHOLDER = re.compile(
-    r"[0-9*＊×xX～]"
-    r"(?:(?<=～)(?<![0-9*＊×xX.]～)(?=年)"
-    r"|(?<!～)[0-9*＊×xX]*(?:\.[0-9*＊×xX]+)*)"
+    r"[0-9*＊×xX□○～]"
+    r"(?:(?<=～)(?<![0-9*＊×xX□○.]～)(?=年)"
+    r"|(?<!～)[0-9*＊×xX□○]*(?:\.[0-9*＊×xX□○]+)*)"
 )
 # "https://x.com/a", "www.xxx.cn", "xx@qq.com", "xxx.com.cn": an x inside an address is a letter.
 _ADDRESS = re.compile(
@@ -138,6 +143,25 @@ def mask_placeholders(text: str) -> tuple[str, list[Edit]]:
     >>> mask_placeholders("全市共有人员**.*万名，每万人口的人才数达到5**人，到～年底")[0]
     '全市共有人员××万名，每万人口的人才数达到××人，到××年底'
     """
+    return _mask(text, MARKS + "～")
+
+
+def mask_squares_and_circles(text: str) -> tuple[str, list[Edit]]:
+    """`mask_placeholders` for the masks written with `□` or `○` (`□□项`, `○○○○年`) alone, run before the
+    line steps: to them `○` is a Chinese zero (`二○一○年` is a date line) and `□` a bullet, so they would
+    read the same line apart before it is masked and together after. The other masks wait for the hard
+    wraps to be rejoined (`学x` / `xx`).
+
+    >>> mask_squares_and_circles("提出了□□项重大举措，全市**人")[0]
+    '提出了××项重大举措，全市**人'
+    """
+    if "□" not in text and "○" not in text:
+        return text, []
+    return _mask(text, _SYMBOL_MARKS)
+
+
+def _mask(text: str, marks: str) -> tuple[str, list[Edit]]:
+    """Mask the placeholders that hold one of `marks`."""
     # Found only once a run would otherwise be masked: most texts have none, and `_ADDRESS` is slow to scan.
     protected: list[tuple[int, int]] | None = None
     edits: list[Edit] = []
@@ -145,6 +169,8 @@ def mask_placeholders(text: str) -> tuple[str, list[Edit]]:
     def mask(match: re.Match[str]) -> str:
         nonlocal protected
         found = match[0]
+        if not any(c in marks for c in found):
+            return found
         if found == "～":
             edits.append(
                 Edit(
@@ -204,6 +230,8 @@ def _stands_for_something(text: str, start: int, end: int) -> bool:
         return False
     if _is_latin(text[start - 1 : start]) or _is_latin(text[end : end + 1]):
         return False
+    if any(c in _SYMBOL_MARKS for c in run) and _is_symbol_or_numeral(text, start, end):
+        return False
     if _PRODUCT.fullmatch(run) or (len(run) == 1 and _spaced_product(text, start, end)):
         return False
     if any(c in "xX" for c in run):
@@ -213,6 +241,16 @@ def _stands_for_something(text: str, start: int, end: int) -> bool:
         if "latin" in (left, right) and "cjk" not in (left, right):
             return False
     return True
+
+
+def _is_symbol_or_numeral(text: str, start: int, end: int) -> bool:
+    """Whether the run text[start:end], which holds a `□` or `○`, is a symbol or a number rather than a
+    mask: a lone mark beside a space or a line's end (`□ 同意`, `○加强…`), or `○` beside a Chinese numeral
+    (`二○一○年`, `一○○`)."""
+    before, after = text[start - 1 : start], text[end : end + 1]
+    if end - start == 1 and (not before.strip() or not after.strip()):
+        return True
+    return "○" in text[start:end] and any(c and c in _CHINESE_NUMERALS for c in (before, after))
 
 
 def _spaced_product(text: str, start: int, end: int) -> bool:
