@@ -378,6 +378,15 @@ def test_a_wrapped_body_line_that_names_a_copyright_holder_survives():
         assert found.get("source") in (None, "光明日报")  # the footer's, when there is one
 
 
+@pytest.mark.parametrize(
+    "line", ["版权所有人享有复制权、发行权和信息网络传播权", "版权所有者可以许可他人行使上述权利"]
+)
+def test_a_line_about_the_copyright_owner_survives(line):
+    for text in in_every_position(line):
+        cleaned, _, _ = strip_furniture(text)
+        assert line in cleaned.split("\n"), text
+
+
 def test_a_notice_that_goes_on_after_its_first_clause_is_still_removed():
     text = f"{PROSE}\n人民网股份有限公司版权所有，未经书面授权禁止使用"
     cleaned, found, edits = strip_furniture(text)

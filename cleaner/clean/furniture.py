@@ -150,8 +150,9 @@ _BRACKET_GROUP = re.compile(r"[【\[]([^【】\[\]]{0,24})[】\]]")
 
 # `Copyright © 2010-2016 东莞人才发展研究院 ALL RIGHTS RESERVED`
 _COPYRIGHT_MARK = re.compile(r"©|copyright|all\s+rights\s+reserved", re.I)
-# `光明日报版权所有`, `版权归中国政府网所有`
-_COPYRIGHT_WORDS = re.compile(r"版权所有|版权归")
+# `光明日报版权所有`, `版权归中国政府网所有`; not the nouns `版权所有人`, `版权所有者` (copyright owner) and
+# `版权所有权`, which are prose (`版权所有人享有下列权利`).
+_COPYRIGHT_WORDS = re.compile(r"版权所有(?![人者权])|版权归")
 # Notice words stand in the first clause of a notice (`人民网版权所有，未经书面授权禁止使用`); in a later one
 # they are prose (`院士10人，光明日报版权所有，研究…`, a line of a hard-wrapped paragraph).
 _FIRST_CLAUSE = re.compile(r"[^，。；,;]*")
