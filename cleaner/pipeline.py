@@ -228,9 +228,14 @@ def normalize_unicode(document: Document) -> Document:
     return apply_text_steps(document, UNICODE_STEPS)
 
 
-# The text steps after furniture, in order. Masks of `□` and `○` before the line steps read them (see
-# `mask_squares_and_circles`), the others once hard wraps are rejoined. Width again after the rejoin: a
-# wrap can split a pair of brackets (`(三` / `)牢固`), which a second cleaning would otherwise convert.
+# The text steps after furniture, in order. Paragraphs first, so blank lines and indentation are gone before
+# anything is measured: a blank line cannot survive as a paragraph mark (the output has none), so a second
+# run would see the paragraphs it separated as neighbours. Masks of `□` and `○` before the line steps read
+# them (see `mask_squares_and_circles`), the others once hard wraps are rejoined. Rejoin before spaces, so
+# spaces are judged on whole paragraphs (a wrapped fragment such as `在。` carries no context); rejoin
+# ignores whitespace in all its evidence, so removing spaces afterwards cannot create a new join. Width
+# again after the rejoin: a wrap can split a pair of brackets (`(三` / `)牢固`), which a second cleaning
+# would otherwise convert.
 CLEANING_STEPS = (
     normalize_paragraphs,
     mask_squares_and_circles,

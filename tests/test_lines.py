@@ -21,13 +21,16 @@ from cleaner.clean.lines import (
     _HAN,
     _JIEBA_RUN,
     _SPACES,
-    LINE_STEPS,
     _word_across,
     normalize_paragraphs,
     rejoin_hard_wraps,
     remove_stray_spaces,
 )
 from cleaner.documents import Edit
+from cleaner.pipeline import CLEANING_STEPS
+
+# The line steps, in the order the pipeline runs them.
+LINE_STEPS = tuple(step for step in CLEANING_STEPS if step.__module__ == "cleaner.clean.lines")
 
 RAW = Path(__file__).resolve().parent.parent / "raw"
 HALF_WIDTH = str.maketrans("０１２３４５６７８９", "0123456789")

@@ -508,12 +508,3 @@ def normalize_paragraphs(text: str) -> tuple[str, list[Edit]]:
         for (rule, before, after), count in fired.items()
     ]
     return "\n".join(out), edits
-
-
-# The order the pipeline calls them. Normalize first, so blank lines and indentation are gone before
-# anything is measured: a blank line cannot survive as a paragraph mark (the output has none), so a
-# second run would see the paragraphs it separated as neighbours. Rejoin next, so spaces are judged on
-# whole paragraphs (a wrapped fragment such as `在。` carries no context). Spaces last: rejoin ignores
-# whitespace in all its evidence, so removing spaces afterwards cannot create a new join, and the
-# composite is idempotent.
-LINE_STEPS = (normalize_paragraphs, rejoin_hard_wraps, remove_stray_spaces)

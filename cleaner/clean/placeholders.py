@@ -155,7 +155,7 @@ def mask_squares_and_circles(text: str) -> tuple[str, list[Edit]]:
     >>> mask_squares_and_circles("提出了□□项重大举措，全市**人")[0]
     '提出了××项重大举措，全市**人'
     """
-    if "□" not in text and "○" not in text:
+    if not any(mark in text for mark in _SYMBOL_MARKS):
         return text, []
     return _mask(text, _SYMBOL_MARKS)
 

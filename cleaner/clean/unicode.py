@@ -807,9 +807,8 @@ def to_simplified(text: str, threshold: float = 0.1, min_line_han: int = 20) -> 
     open_lines = [
         number
         for number in changed
-        if han[number] >= min_line_han
-        and (number in faint or _changes_enough(han[number], to_simplified[number], threshold))
-        and to_simplified[number] <= at_most[number]
+        # Every changed line long enough to judge alone is open: changed enough, or faint.
+        if han[number] >= min_line_han and to_simplified[number] <= at_most[number]
     ]
     traditional, to_traditional = _to_traditional(
         old_lines, range(len(old_lines)) if document_open else open_lines
