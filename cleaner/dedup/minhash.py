@@ -234,7 +234,9 @@ class SampleIndex:
     hits is indexed by all but its `t - m` most common shingles, `m = t * prefix_share` (at least 1), so
     a document holding `t` of the sample holds at least `m` of the indexed ones, and only samples with
     `m` indexed hits are counted in full. Phrases shared by hundreds of documents are then seldom looked
-    up; counting them was most of the time. How common a shingle is is read off the samples, the
+    up, as long as they are fewer than `t - m` of a sample; the ones beyond that are counted for every
+    document that holds them, work that grows with the square of the documents sharing a phrase (see
+    "Scaling at the default size" in bench/RESULTS.md). How common a shingle is is read off the samples, the
     corpus-wide count being one more lookup per shingle. `prefix_share` trades index lookups against
     full counts and never changes the result.
 
