@@ -199,7 +199,13 @@ def _duplicates_section(build: Build) -> str:
         "paragraphs, then smallest id.\n\n"
         f"Pairs kept apart but with Jaccard >= {dedup.review_jaccard} or containment >= "
         f"{dedup.review_containment} are listed as near misses in `manifest.json` ({len(build.near_misses)} "
-        "in this build) so a person can check the decision."
+        "in this build) so a person can check the decision. "
+        + (
+            f"They are searched on the shingles found in at most {dedup.review_max_df} documents: a pair that "
+            "shares mostly phrases common to more documents (boilerplate) may not be listed."
+            if dedup.review_max_df
+            else "They are searched on all shingles."
+        )
     )
     if not build.duplicates.num_rows:
         return (

@@ -92,6 +92,11 @@ def run() -> None:
     click.FloatRange(0, 1),
     "Containment at or above which a pair kept apart is listed as a near miss.",
 )
+@_dedup_option(
+    "review_max_df",
+    click.IntRange(min=0),
+    "Near misses are searched on shingles found in at most this many documents (0: all; slower).",
+)
 def build_command(
     inputs: tuple[Path, ...], output: Path, num_proc: int | None, check: bool, **dedup_options: float
 ) -> None:

@@ -283,6 +283,37 @@ def test_near_misses_are_sorted_capped_and_exclude_removed_pairs() -> None:
     assert capped.near_misses == result.near_misses[:1]
 
 
+def test_near_misses_are_searched_on_phrases_in_few_documents() -> None:
+    """Ten notices that open with the same long paragraph of seed 000, each with a paragraph of its own,
+    one of them saved twice. Counting every shingle, every pair of documents but the copy and its
+    original is a near miss (the opening is about half of each); counting only shingles in at most 8
+    documents, the containment search proposes none of them (the MinHashLSH, a second route, finds the
+    odd pair), and the copy is removed all the same."""
+    opening = max(_seed("000").split("\n"), key=len)
+    paragraphs: list[str] = []
+    for part in "\n".join(_seed(prefix) for prefix in ("001", "002", "003", "004")).split("\n"):
+        if 200 <= len(part) <= 400 and all(_shares_no_shingle(part, paragraph) for paragraph in paragraphs):
+            paragraphs.append(part)
+    notices = [
+        _document(f"notice{n:02d}", opening + paragraph) for n, paragraph in enumerate(paragraphs[:12])
+    ]
+    documents = [*notices, _document("notice00-copy", notices[0].text)]
+    every_shingle = find_duplicates(documents, dataclasses.replace(DedupParams(), review_max_df=0))
+    few_documents = find_duplicates(documents, dataclasses.replace(DedupParams(), review_max_df=8))
+    assert [removal.id for removal in every_shingle.removed] == ["notice00-copy"]
+    assert few_documents.removed == every_shingle.removed
+    assert len(every_shingle.near_misses) == 11 * 10 // 2 - 1
+    ids = sorted(document.id for document in documents)
+    texts = {document.id: document.text for document in documents}
+    lsh_pairs = {(ids[a], ids[b]) for a, b in jaccard_candidates([sketch(texts[i]).minhash for i in ids])}
+    assert {(miss.a, miss.b) for miss in few_documents.near_misses} <= lsh_pairs
+    assert len(few_documents.near_misses) <= 2
+
+
+def _shares_no_shingle(first: str, second: str) -> bool:
+    return np.intersect1d(shingle_hashes(dedup_key(first), 5), shingle_hashes(dedup_key(second), 5)).size == 0
+
+
 def test_duplicate_ids_are_refused() -> None:
     with pytest.raises(ValueError, match="unique"):
         find_duplicates([DedupInput("a", "人才工作会议精神"), DedupInput("a", "全市人才工作会议")])

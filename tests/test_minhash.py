@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 import math
 import random
 from pathlib import Path
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 
 from cleaner.dedup.clusters import verify_pair
 from cleaner.dedup.minhash import (
+    Level,
     containment_candidates,
     jaccard_candidates,
     lean_minhash,
@@ -76,7 +78,7 @@ def test_containment_search_finds_excerpts_of_any_length() -> None:
     long = _seed("002")
     start = len(long) // 3
     documents = [long, long[: int(len(long) * 0.4)], long[start : start + len(long) // 10], _seed("001")]
-    assert containment_candidates([_hashes(text) for text in documents], 0.9) >= {(0, 1), (0, 2)}
+    assert containment_candidates([_hashes(text) for text in documents], [Level(0.9)]) >= {(0, 1), (0, 2)}
 
 
 def test_containment_search_recall_on_synthetic_pairs() -> None:
@@ -96,7 +98,7 @@ def test_containment_search_recall_on_synthetic_pairs() -> None:
         planted.append((len(documents), len(documents) + 1))
         documents += [source, source[start : start + kept] + random_text(length - kept)]
     hashes = [_hashes(text) for text in documents]
-    found = containment_candidates(hashes, 0.26)
+    found = containment_candidates(hashes, [Level(0.26)])
     containments = [verify_pair(hashes[a], hashes[b]).second_in_first for a, b in planted]
     at_level = [pair for pair, containment in zip(planted, containments, strict=True) if containment >= 0.26]
     assert len(at_level) >= 110
@@ -105,23 +107,36 @@ def test_containment_search_recall_on_synthetic_pairs() -> None:
 
 def test_short_documents_are_sampled_whole() -> None:
     documents = ["人才工作会议", "全市人才工作会议精神", "人才", ""]
-    assert containment_candidates([_hashes(text) for text in documents], 0.9) == {(0, 1)}
+    assert containment_candidates([_hashes(text) for text in documents], [Level(0.9)]) == {(0, 1)}
 
 
 def _candidates_by_definition(
-    hashes: list[np.ndarray], min_containment: float, sample_size: int, miss_probability: float = 1e-6
+    hashes: list[np.ndarray],
+    min_containment: float,
+    sample_size: int,
+    max_df: int = 0,
+    miss_probability: float = 1e-6,
 ) -> set[tuple[int, int]]:
-    """Every (document, sample) pair counted in full: the sample's hits are its shingles in the document
-    (none in its own), and the pair is proposed at `needed` hits."""
+    """Every (document, sample) pair counted in full: the sample's hits are its counted shingles (those
+    in at most `max_df` documents, or all) in the document (none in its own), and the pair is proposed
+    at the hits needed for as many shingles as are counted."""
+    frequency: dict[int, int] = {}
+    for document_hashes in hashes:
+        for value in document_hashes.tolist():
+            frequency[value] = frequency.get(value, 0) + 1
     pairs = set()
     for contained, document_hashes in enumerate(hashes):
         sample = document_hashes[:sample_size]
+        if max_df:
+            sample = np.array(
+                [value for value in sample.tolist() if frequency[value] <= max_df], dtype=np.uint64
+            )
         if sample.size == 0:
             continue
-        if sample.size < sample_size:
+        if document_hashes.size < sample_size:
             needed = math.ceil(sample.size * min_containment - 1e-9)
         else:
-            needed = sample_hits_needed(sample_size, min_containment, miss_probability)
+            needed = sample_hits_needed(sample.size, min_containment, miss_probability)
         for container, other in enumerate(hashes):
             hits = 0 if container == contained else np.intersect1d(sample, other).size
             if hits >= needed:
@@ -159,12 +174,57 @@ def test_containment_search_proposes_exactly_the_pairs_at_their_needed_hits(
     # The prefix filter only decides which hits are counted in full; the pairs are those of the definition.
     hashes = _overlapping_corpus(seed, 14)
     expected = _candidates_by_definition(hashes, min_containment, sample_size)
-    assert containment_candidates(hashes, min_containment, sample_size, prefix_share=prefix_share) == expected
+    found = containment_candidates(hashes, [Level(min_containment)], sample_size, prefix_share=prefix_share)
+    assert found == expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(min_value=0, max_value=10**6),
+    st.sampled_from([0.1, 0.26, 0.5]),
+    st.sampled_from([4, 16, 64]),
+    st.sampled_from([1, 2, 3, 6]),
+)
+def test_a_level_with_max_df_counts_only_the_rarer_shingles(
+    seed: int, min_containment: float, sample_size: int, max_df: int
+) -> None:
+    # Two levels searched at once give the pairs of each, the second on shingles in at most max_df
+    # documents; the frequent shingles of `_overlapping_corpus` are in more.
+    hashes = _overlapping_corpus(seed, 14)
+    expected = _candidates_by_definition(hashes, 0.9, sample_size) | _candidates_by_definition(
+        hashes, min_containment, sample_size, max_df
+    )
+    found = containment_candidates(hashes, [Level(0.9), Level(min_containment, max_df)], sample_size)
+    assert found == expected
+
+
+def test_phrases_in_many_documents_are_not_counted_at_a_level_with_max_df() -> None:
+    """Eight short speeches that open with the same long paragraph of seed 000 all pair up at
+    containment 0.26 on all their shingles, and not at all on the shingles in at most 4 documents; the
+    speech saved twice is found either way."""
+    opening = max(_seed("000").split("\n"), key=len)
+    bodies: list[str] = []
+    for part in "\n".join(_seed(prefix) for prefix in ("001", "002", "003", "004")).split("\n"):
+        # Paragraphs that share no phrase with each other, so that only the opening joins them.
+        if 200 <= len(part) <= 400 and all(
+            np.intersect1d(_hashes(part), _hashes(body)).size == 0 for body in bodies
+        ):
+            bodies.append(part)
+    assert len(bodies) >= 8
+    speeches = [opening + body for body in bodies[:8]]
+    hashes = [_hashes(text) for text in [*speeches, speeches[0]]]
+    every_pair = set(itertools.combinations(range(9), 2))
+    assert containment_candidates(hashes, [Level(0.26)], 64) == every_pair
+    assert containment_candidates(hashes, [Level(0.26, max_df=4)], 64) == {(0, 8)}
+    assert (0, 8) in containment_candidates(hashes, [Level(0.82)], 64)
 
 
 def test_containment_search_in_two_processes_equals_one() -> None:
     hashes = _overlapping_corpus(7, 40)
-    assert containment_candidates(hashes, 0.26, 16, num_proc=2) == containment_candidates(hashes, 0.26, 16)
+    levels = [Level(0.9), Level(0.26, max_df=3)]
+    assert containment_candidates(hashes, levels, 16, num_proc=2) == containment_candidates(
+        hashes, levels, 16
+    )
 
 
 def test_jaccard_candidates_equal_datasketch_lsh_queries() -> None:

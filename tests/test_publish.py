@@ -214,13 +214,15 @@ def test_build_options_are_recorded_and_checked(workdir, tmp_path):
         "0.95",
         "--ngram",
         "6",
+        "--review-max-df",
+        "0",
     )
     assert result.exit_code == 0, result.output
     dedup = read_manifest(output)["parameters"]["dedup"]
-    assert (dedup["threshold"], dedup["ngram"]) == (0.95, 6)
-    assert "Jaccard similarity with the kept document is at least 0.95" in (output / "README.md").read_text(
-        "utf-8"
-    )
+    assert (dedup["threshold"], dedup["ngram"], dedup["review_max_df"]) == (0.95, 6, 0)
+    card = (output / "README.md").read_text("utf-8")
+    assert "Jaccard similarity with the kept document is at least 0.95" in card
+    assert "They are searched on all shingles." in card
     assert run("build", "--output", str(output), "--check", "--num-proc", "1").exit_code == 0
 
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from cleaner.dedup.minhash import (
+    Level,
     as_lean_minhash,
     containment_candidates,
     jaccard_candidates,
@@ -54,6 +55,8 @@ class DedupParams:
     seed: seed of the MinHash permutations.
     review_jaccard: Jaccard at or above which a pair kept apart is reported as a near miss.
     review_containment: containment (either direction) at or above which a pair kept apart is reported.
+    review_max_df: the search for near misses counts only shingles found in at most this many
+        documents (0: all of them); see `candidate_pairs`.
     max_near_misses: how many near misses are reported, most similar first.
     contained_length_ratio: a removed document whose key is at most this share of the kept key's length
         is reported as `contained` rather than `near_duplicate`.
@@ -69,9 +72,10 @@ class DedupParams:
     seed: int = 42
     review_jaccard: float = 0.15
     review_containment: float = 0.3
+    review_max_df: int = 64
     max_near_misses: int = 1000
     contained_length_ratio: float = 0.9
-    containment_sample: int = 1024
+    containment_sample: int = 512
     miss_probability: float = 1e-6
 
 
@@ -171,26 +175,38 @@ def _sketch_range(work: tuple[Sequence[str], DedupParams], documents: range) -> 
 def candidate_pairs(
     sketches: Sequence[Sketch], params: DedupParams = DedupParams(), num_proc: int = 1
 ) -> set[tuple[int, int]]:
-    """Index pairs `(i, j)`, `i < j`, worth verifying: every pair above a duplicate or review level,
-    except with the small probabilities stated in `minhash`.
+    """Index pairs `(i, j)`, `i < j`, worth verifying: every pair above a duplicate level, and every pair
+    above a review level on its less common shingles, except with the small probabilities stated in
+    `minhash`.
 
     The bottom-k containment search carries the guarantee. A pair at Jaccard `J` has containment at
     least `2J / (1 + J)` in one direction (equality when both sets are the same size), so searching down
-    to that containment for the lowest Jaccard of interest finds Jaccard near misses as well as excerpts,
-    and every pair at the duplicate Jaccard (containment >= 0.82 at 0.7). The MinHashLSH at the
-    duplicate Jaccard is a second, independent route to near duplicates.
+    to that containment finds the pairs at a Jaccard level as well as excerpts: containment 0.82 covers
+    the duplicate Jaccard 0.7, and 0.26 the review Jaccard 0.15. The duplicate levels are searched on all
+    shingles. The review levels count only shingles found in at most `review_max_df` documents:
+    phrases common to more documents would make that low level cost a count for every pair of
+    documents sharing them, growing with the square of the corpus, so a pair whose overlap is mostly
+    such phrases may go unreported as a near miss (a duplicate is never missed for it). The MinHashLSH
+    at the duplicate Jaccard is a second, independent route to near duplicates.
     """
-    lowest_jaccard = min(params.threshold, params.review_jaccard)
-    jaccard_floor = 2 * lowest_jaccard / (1 + lowest_jaccard)
+    duplicates = Level(min(params.containment, _containment_floor(params.threshold)))
+    review = Level(
+        min(params.review_containment, _containment_floor(params.review_jaccard)), params.review_max_df
+    )
     return jaccard_candidates(
         [document_sketch.minhash for document_sketch in sketches], params.threshold, params.num_perm
     ) | containment_candidates(
         [document_sketch.hashes for document_sketch in sketches],
-        min(params.containment, params.review_containment, jaccard_floor),
+        [duplicates, review],
         params.containment_sample,
         params.miss_probability,
         num_proc=num_proc,
     )
+
+
+def _containment_floor(jaccard: float) -> float:
+    # The least containment, in one direction, of a pair at this Jaccard.
+    return 2 * jaccard / (1 + jaccard)
 
 
 def verify_pair(first: np.ndarray, second: np.ndarray) -> Overlap:

@@ -3,8 +3,8 @@
 
 Both searches only propose pairs; `clusters.verify_pairs` decides on the exact shingle sets, so a false
 candidate costs one exact check and never removes anything. The containment search carries the recall
-guarantee (a pair at its containment level is missed with probability at most `miss_probability`); the
-MinHash LSH is a second route to near duplicates.
+guarantee (a pair at one of its levels, on the shingles that level counts, is missed with probability at
+most `miss_probability`); the MinHash LSH is a second route to near duplicates.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import functools
 import itertools
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -174,127 +175,232 @@ def _chernoff_lower_tail(fraction: float, probability: float, trials: int) -> fl
     return math.exp(-trials * divergence)
 
 
+@dataclass(frozen=True)
+class Level:
+    """A containment level of the search: pairs where one document may have `containment` of its
+    shingles in another, counting only shingles found in at most `max_df` documents (all when 0)."""
+
+    containment: float
+    max_df: int = 0
+
+
 def containment_candidates(
     hashes: Sequence[np.ndarray],
-    min_containment: float = 0.3,
-    sample_size: int = 1024,
+    levels: Sequence[Level] = (Level(0.3),),
+    sample_size: int = 512,
     miss_probability: float = 1e-6,
     prefix_share: float = 0.25,
     num_proc: int = 1,
 ) -> set[tuple[int, int]]:
-    """Pairs `(i, j)`, `i < j`, where one document may have `min_containment` of its shingles in the
-    other; `hashes` are the documents' sorted unique shingle hashes. The documents are searched in
-    `num_proc` processes when there is work for them.
+    """Pairs `(i, j)`, `i < j`, where one document may reach one of `levels` in the other; `hashes`
+    are the documents' sorted unique shingle hashes. The documents are searched in `num_proc`
+    processes when there is work for them.
 
     Each document's sample is its bottom-k: its `sample_size` smallest shingle hashes (the first entries
-    of its sorted set), a uniform random sample of its shingles because the hashes are. A pair is
-    proposed when the sample of one has `sample_hits_needed` hits in the other's full set. A document
-    with fewer shingles than `sample_size` is sampled whole, so its hits are its exact overlap. Unlike a
-    Jaccard search this does not weaken with the size ratio: a 10% excerpt of a long document is found
-    as surely as a 90% one. `prefix_share` only sets how the hits are counted (see `SampleIndex`).
+    of its sorted set), a uniform random sample of its shingles because the hashes are. At a level, a
+    pair is proposed when the sample's counted shingles have `sample_hits_needed` hits in the other
+    document's full set, the hits needed for as many shingles as are counted. A document with fewer
+    shingles than `sample_size` is sampled whole, so its hits are its exact overlap. Unlike a Jaccard
+    search this does not weaken with the size ratio: a 10% excerpt of a long document is found as
+    surely as a 90% one.
+
+    A level with `max_df` counts only the shingles found in at most `max_df` documents. Whether a
+    shingle is that rare does not depend on its hash, so those of a sample are a uniform sample of the
+    document's own rare shingles and the bound holds for their containment. Phrases in many documents
+    cost a count for every pair of documents that share them once they are more of a sample than its
+    level lets the search skip (see `SampleIndex`), work that grows with the square of the corpus;
+    a level that does not count them costs in proportion to the corpus. `prefix_share` only sets how
+    the hits are counted.
 
     >>> sorted(containment_candidates([np.arange(10, dtype=np.uint64), np.arange(4, 8, dtype=np.uint64)]))
     [(0, 1)]
     """
-    samples = [document_hashes[:sample_size] for document_hashes in hashes]
-    sample_sizes = np.array([sample.size for sample in samples], dtype=np.int64)
-    needed = np.where(
-        sample_sizes < sample_size,
-        np.ceil(sample_sizes * min_containment - 1e-9),
-        sample_hits_needed(sample_size, min_containment, miss_probability),
-    )
-    # A sample that needs no hit pairs with every document, itself included (its hits are never counted).
-    pairs = {
-        (min(container, contained), max(container, contained))
-        for contained in np.flatnonzero((needed <= 0) & (sample_sizes > 0)).tolist()
-        for container in range(len(hashes))
-    }
-    if not np.any((needed >= 1) & (needed <= sample_sizes)):
+    samples = Samples(hashes, sample_size, num_proc)
+    pairs, searched = set(), []
+    for level in levels:
+        counted = samples.sizes if not level.max_df else samples.count_rare(level.max_df)
+        needed = _hits_needed(counted, samples.whole, level.containment, sample_size, miss_probability)
+        # A sample that needs no hit pairs with every document, itself included (its hits are never
+        # counted).
+        pairs.update(
+            (min(container, contained), max(container, contained))
+            for contained in np.flatnonzero((needed <= 0) & (counted > 0)).tolist()
+            for container in range(len(hashes))
+        )
+        if np.any((needed >= 1) & (needed <= counted)):
+            searched.append((needed, counted))
+    if not searched:
         return pairs
-    index = SampleIndex(samples, needed, prefix_share)
-    return pairs.union(*map_shared(_pairs_held, (index, hashes), chunks(len(hashes), num_proc), num_proc))
+    index = SampleIndex(samples, searched, prefix_share)
+    return pairs.union(*map_shared(_pairs_held, (samples, index), chunks(len(hashes), num_proc), num_proc))
 
 
-def _pairs_held(search: tuple[SampleIndex, Sequence[np.ndarray]], containers: range) -> set[tuple[int, int]]:
-    index, hashes = search
+def _hits_needed(
+    counted: np.ndarray, whole: np.ndarray, min_containment: float, sample_size: int, miss_probability: float
+) -> np.ndarray:
+    """The hits each sample needs: its exact share of the counted shingles when the document is sampled
+    whole, else `sample_hits_needed` for the counted part of its sample."""
+    by_size = {
+        size: sample_hits_needed(size, min_containment, miss_probability)
+        for size in np.unique(counted[~whole]).tolist()
+    }
+    sampled = np.array([by_size.get(size, 0) for size in counted.tolist()], dtype=np.float64)
+    return np.where(whole, np.ceil(counted * min_containment - 1e-9), sampled)
+
+
+def _pairs_held(search: tuple[Samples, SampleIndex], containers: range) -> set[tuple[int, int]]:
+    samples, index = search
     return {
         (min(container, contained), max(container, contained))
         for container in containers
-        for contained in index.samples_held_by(container, hashes[container])
+        for contained in index.samples_held_by(container, samples.held[container])
     }
 
 
+class Samples:
+    """The bottom-k samples of a corpus's documents (`hashes`, each sorted and unique), numbered: every
+    distinct sampled hash has a number, its rank among them. Also which numbers each document holds and
+    how many documents hold each (found in `num_proc` processes), and each sample's numbers from the
+    rarest (held by the fewest documents, then the smallest hash) to the most common.
+
+    Entries are the samples' numbers concatenated, sample after sample.
+
+    >>> samples = Samples([np.array([3, 5, 9], dtype=np.uint64), np.array([5], dtype=np.uint64)], 2)
+    >>> samples.hashes, samples.held[0], samples.frequency, samples.ranked
+    (array([3, 5], dtype=uint64), array([0, 1], dtype=int32), array([1, 2], dtype=int32), [array([0, 1]), array([1])])
+    """
+
+    def __init__(self, hashes: Sequence[np.ndarray], sample_size: int, num_proc: int = 1) -> None:
+        samples = [document_hashes[:sample_size] for document_hashes in hashes]
+        self.sizes = np.array([sample.size for sample in samples], dtype=np.int64)
+        self.whole = np.array([document_hashes.size < sample_size for document_hashes in hashes], dtype=bool)
+        starts = np.cumsum(self.sizes) - self.sizes
+        self.hashes, self.entries, holders, self.order = _number_distinct(samples)
+        self.numbers = np.split(self.entries, starts[1:])
+        self.owners = np.repeat(np.arange(self.sizes.size), self.sizes)
+        # The entries in hash order, and their samples: the posting lists of `SampleIndex`.
+        self.numbers_in_hash_order = np.repeat(np.arange(self.hashes.size), holders)
+        self.owners_in_hash_order = self.owners[self.order]
+        parts = map_shared(_numbers_held, (self, hashes), chunks(len(hashes), num_proc), num_proc)
+        self.held = [numbers for part_held, _ in parts for numbers in part_held]
+        self.frequency = functools.reduce(
+            np.add, [counts for _, counts in parts], np.zeros(self.hashes.size, np.int32)
+        )
+        # Each sample's numbers from the rarest, and each entry's place in that order.
+        rarity = np.empty(self.hashes.size, dtype=np.int64)
+        rarity[np.lexsort((np.arange(self.hashes.size), self.frequency))] = np.arange(self.hashes.size)
+        self.ranked, self.rank = [], np.empty(self.entries.size, dtype=np.int64)
+        for numbers, rank in zip(self.numbers, np.split(self.rank, starts[1:]), strict=True):
+            by_rarity = np.argsort(rarity[numbers])
+            rank[by_rarity] = np.arange(by_rarity.size)
+            self.ranked.append(numbers[by_rarity])
+
+    def count_rare(self, max_df: int) -> np.ndarray:
+        """How many shingles of each sample are held by at most `max_df` documents."""
+        return np.bincount(self.owners[self.frequency[self.entries] <= max_df], minlength=self.sizes.size)
+
+
+def _numbers_held(
+    search: tuple[Samples, Sequence[np.ndarray]], documents: range
+) -> tuple[list[np.ndarray], np.ndarray]:
+    """The numbers of the sampled hashes each document holds, its own sample's first, and how many of
+    the documents hold each number."""
+    samples, hashes = search
+    held, counts = [], np.zeros(samples.hashes.size, dtype=np.int32)
+    for document in documents:
+        own, document_hashes = samples.numbers[document], hashes[document]
+        if samples.hashes.size == 0:
+            held.append(own.astype(np.int32))
+            continue
+        # The document's own sample is its first hashes, already numbered, and a hash above the largest
+        # sampled one is in no sample: only the hashes in between are looked up.
+        rest = document_hashes[own.size : np.searchsorted(document_hashes, samples.hashes[-1], side="right")]
+        at = np.minimum(np.searchsorted(samples.hashes, rest), samples.hashes.size - 1)
+        held.append(np.concatenate((own, at[samples.hashes[at] == rest])).astype(np.int32))
+        counts[held[-1]] += 1  # a document's numbers are distinct: each is counted once
+    return held, counts
+
+
 class SampleIndex:
-    """The samples of a corpus (sorted unique hashes), ready to tell which of them a document holds at
-    their needed hits; sample `i` needs `needed[i]` hits, and one that needs none or more than its size
-    is never held.
+    """The samples of a corpus at one or more levels, ready to tell which of them a document holds at
+    their needed hits. A level is `(needed, counted)`: sample `i` counts the hits on its `counted[i]`
+    rarest shingles (`Samples.ranked`) and needs `needed[i]` of them; one that needs none or more than
+    it counts is never held at that level.
 
     Hits are counted exactly, but only where they can reach the level (prefix filtering, Chaudhuri et
     al. 2006, "A primitive operator for similarity joins in data cleaning"): a sample that needs `t`
-    hits is indexed by all but its `t - m` most common shingles, `m = t * prefix_share` (at least 1), so
-    a document holding `t` of the sample holds at least `m` of the indexed ones, and only samples with
-    `m` indexed hits are counted in full. Phrases shared by hundreds of documents are then seldom looked
-    up, as long as they are fewer than `t - m` of a sample; the ones beyond that are counted for every
-    document that holds them, work that grows with the square of the documents sharing a phrase (see
-    "Scaling at the default size" in bench/RESULTS.md). How common a shingle is is read off the samples, the
-    corpus-wide count being one more lookup per shingle. `prefix_share` trades index lookups against
-    full counts and never changes the result.
+    hits is indexed by all but its `t - m` most common counted shingles, `m = t * prefix_share` (at
+    least 1), so a document holding `t` of the sample holds at least `m` of the indexed ones, and only
+    samples with `m` indexed hits are counted in full. A shingle in the index costs a count for every
+    document that holds it, so phrases shared by hundreds of documents cost little as long as they are
+    fewer than `t - m` of a sample; the ones beyond that are counted for every pair of documents that
+    shares them, work that grows with the square of the corpus (see "Scaling at the default size" in
+    bench/RESULTS.md), unless the level does not count them. `prefix_share` trades index lookups
+    against full counts and never changes the result.
 
-    >>> first, second = np.array([3, 5], dtype=np.uint64), np.array([5], dtype=np.uint64)
-    >>> index = SampleIndex([first, second], needed=np.array([2, 1]))
-    >>> index.samples_held_by(0, first), index.samples_held_by(1, second)
-    ([1], [])
+    Each level's samples are searched as queries of their own, query `level * documents + sample`, in
+    one posting list per shingle.
+
+    >>> samples = Samples([np.array([3, 5], dtype=np.uint64), np.array([5], dtype=np.uint64)], 2)
+    >>> index = SampleIndex(samples, [(np.array([2, 1]), samples.sizes)])
+    >>> index.samples_held_by(0, samples.held[0]), index.samples_held_by(1, samples.held[1])
+    ({1}, set())
     """
 
-    def __init__(self, samples: Sequence[np.ndarray], needed: np.ndarray, prefix_share: float = 0.25) -> None:
-        sizes = np.array([sample.size for sample in samples], dtype=np.int64)
-        bounds = np.cumsum(sizes)[:-1]
-        self.hashes, numbers, holders, order = _number_distinct(samples)
-        self.sample_ids = np.split(numbers, bounds)
-        self.needed = needed
-        searched = (needed >= 1) & (needed <= sizes)
-        self.required = np.where(searched, np.maximum(1, np.floor(needed * prefix_share)), np.inf)
-        # Rarest first: held by the fewest samples, then smallest hash; the keys within a sample differ.
-        rarity = holders[numbers]
-        rarity *= self.hashes.size
-        rarity += numbers
-        keys, indexed = np.split(rarity, bounds), np.zeros(numbers.size, dtype=bool)
-        in_index = np.split(indexed, bounds)
-        for sample in np.flatnonzero(searched).tolist():
-            count = min(sizes[sample], sizes[sample] - int(needed[sample]) + int(self.required[sample]))
-            in_index[sample][:] = keys[sample] <= np.partition(keys[sample], count - 1)[count - 1]
-        # In hash order the entries of one shingle are side by side: they are its posting list.
-        self._owners = np.repeat(np.arange(len(samples)), sizes)[order][indexed[order]]
-        self._counts = np.bincount(numbers[indexed], minlength=self.hashes.size)
-        self._starts = np.cumsum(self._counts) - self._counts
+    def __init__(
+        self, samples: Samples, levels: Sequence[tuple[np.ndarray, np.ndarray]], prefix_share: float = 0.25
+    ) -> None:
+        self.documents = samples.sizes.size
+        self.numbers = [
+            ranked[:count]
+            for _, counted in levels
+            for ranked, count in zip(samples.ranked, counted.tolist(), strict=True)
+        ]
+        self.needed = np.concatenate([needed for needed, _ in levels])
+        self.required = np.concatenate(
+            [_required(needed, counted, prefix_share) for needed, counted in levels]
+        )
+        owners, numbers = [], []
+        for level, (needed, counted) in enumerate(levels):
+            required = self.required[level * self.documents : (level + 1) * self.documents]
+            indexed_count = np.where(np.isfinite(required), counted - needed + required, 0)
+            # In hash order the entries of one shingle are side by side: they are its posting list.
+            indexed = (samples.rank < indexed_count[samples.owners])[samples.order]
+            owners.append(samples.owners_in_hash_order[indexed] + level * self.documents)
+            numbers.append(samples.numbers_in_hash_order[indexed])
+        # Each level's entries are in shingle order: the stable sort merges them.
+        numbers = np.concatenate(numbers)
+        self._owners = np.concatenate(owners).astype(np.int32)[np.argsort(numbers, kind="stable")]
+        self._counts = np.bincount(numbers, minlength=samples.hashes.size).astype(np.int32)
+        self._starts = np.cumsum(self._counts, dtype=np.int64) - self._counts
         # Marks a document's sampled shingles during one call and is cleared after it (so an index
         # serves one thread).
-        self._in_document = np.zeros(self.hashes.size, dtype=bool)
+        self._in_document = np.zeros(samples.hashes.size, dtype=bool)
 
-    def samples_held_by(self, document: int, hashes: np.ndarray) -> list[int]:
-        """The other samples with their needed hits among `hashes`, the sorted unique shingle hashes of
-        the document whose sample is `document`."""
-        own = self.sample_ids[document]
-        # The document's own sample is its first hashes, already numbered, and a hash above the largest
-        # sampled one is in no sample: only the hashes in between are looked up.
-        rest = hashes[own.size : np.searchsorted(hashes, self.hashes[-1], side="right")]
-        at = np.minimum(np.searchsorted(self.hashes, rest), self.hashes.size - 1)
-        ids = np.concatenate((own, at[self.hashes[at] == rest]))
+    def samples_held_by(self, document: int, ids: np.ndarray) -> set[int]:
+        """The other samples with their needed hits at some level among `ids`, the numbers of the
+        sampled shingles of the document whose sample is `document` (`Samples.held`)."""
         indexed = ids[self._counts[ids] > 0]
         owners = self._owners[_expand_ranges(self._starts[indexed], self._counts[indexed])]
-        indexed_hits = np.bincount(owners, minlength=len(self.sample_ids))
-        indexed_hits[document] = 0
+        indexed_hits = np.bincount(owners, minlength=self.needed.size)
+        indexed_hits[document :: self.documents] = 0
         maybe = np.flatnonzero(indexed_hits >= self.required).tolist()
         if not maybe:
-            return []
+            return set()
         self._in_document[ids] = True
-        held = [
-            sample
-            for sample in maybe
-            if np.count_nonzero(self._in_document[self.sample_ids[sample]]) >= self.needed[sample]
-        ]
+        held = {
+            query % self.documents
+            for query in maybe
+            if np.count_nonzero(self._in_document[self.numbers[query]]) >= self.needed[query]
+        }
         self._in_document[ids] = False
         return held
+
+
+def _required(needed: np.ndarray, counted: np.ndarray, prefix_share: float) -> np.ndarray:
+    """The indexed hits a sample needs before it is counted in full; infinite where it is not searched."""
+    searched = (needed >= 1) & (needed <= counted)
+    return np.where(searched, np.maximum(1, np.floor(needed * prefix_share)), np.inf)
 
 
 def _number_distinct(samples: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
