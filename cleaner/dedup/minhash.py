@@ -227,7 +227,7 @@ def containment_candidates(
             for contained in np.flatnonzero((needed <= 0) & (counted > 0)).tolist()
             for container in range(len(hashes))
         )
-        if np.any((needed >= 1) & (needed <= counted)):
+        if np.any(_searched(needed, counted)):
             searched.append((needed, counted))
     if not searched:
         return pairs
@@ -273,7 +273,7 @@ class Samples:
     def __init__(self, hashes: Sequence[np.ndarray], sample_size: int, num_proc: int = 1) -> None:
         samples = [document_hashes[:sample_size] for document_hashes in hashes]
         self.sizes = np.array([sample.size for sample in samples], dtype=np.int64)
-        self.whole = np.array([document_hashes.size < sample_size for document_hashes in hashes], dtype=bool)
+        self.whole = self.sizes < sample_size
         starts = np.cumsum(self.sizes) - self.sizes
         self.hashes, self.entries, holders, self.order = _number_distinct(samples)
         self.numbers = np.split(self.entries, starts[1:])
@@ -397,10 +397,14 @@ class SampleIndex:
         return held
 
 
+def _searched(needed: np.ndarray, counted: np.ndarray) -> np.ndarray:
+    """Which samples a level searches: those that need at least one hit and can have what they need."""
+    return (needed >= 1) & (needed <= counted)
+
+
 def _required(needed: np.ndarray, counted: np.ndarray, prefix_share: float) -> np.ndarray:
     """The indexed hits a sample needs before it is counted in full; infinite where it is not searched."""
-    searched = (needed >= 1) & (needed <= counted)
-    return np.where(searched, np.maximum(1, np.floor(needed * prefix_share)), np.inf)
+    return np.where(_searched(needed, counted), np.maximum(1, np.floor(needed * prefix_share)), np.inf)
 
 
 def _number_distinct(samples: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
