@@ -737,3 +737,11 @@ def test_fix_encoding_composes_before_ftfy_reads_the_text() -> None:
     assert once == "ۏ"
     assert [e.rule for e in edits] == ["nfc", "mojibake"]
     assert fix_encoding(once) == (once, [])
+
+
+@pytest.mark.parametrize("table, pattern", [("_IS_HAN_UNIT", "_IS_HAN"), ("_IS_INVISIBLE", "_INVISIBLE")])
+def test_lookup_tables_hold_exactly_what_their_regex_classes_match(table, pattern):
+    # Lone surrogates included: a position in the string is a code point.
+    every_character = "".join(map(chr, range(0x110000)))
+    matched = [match.start() for match in getattr(unicode_module, pattern).finditer(every_character)]
+    assert getattr(unicode_module, table).nonzero()[0].tolist() == matched

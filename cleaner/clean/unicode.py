@@ -80,13 +80,17 @@ def _bits(*char_sets: Iterable[str]) -> np.ndarray:
     return table
 
 
-def _class_table(pattern: re.Pattern[str]) -> np.ndarray:
-    """A table with 1 for the characters of a pattern that is one character class."""
+def _class_table(members: str) -> np.ndarray:
+    """A table with 1 for the characters of `members`, written as inside a regex character class: single
+    characters and ranges such as `\u3400-\u4dbf`, nothing escaped. Read directly rather than by running
+    the class over every code point, which cost every build 0.065 s before its workers could start."""
     table = np.zeros(0x110000, dtype=np.uint8)
-    every_character = np.arange(0x110000, dtype=np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
-    for run in re.finditer(f"{pattern.pattern}+", every_character):  # a position is a code point
-        table[run.start() : run.end()] = 1
+    for first, last in _CLASS_MEMBER.findall(members):
+        table[ord(first) : ord(last or first) + 1] = 1
     return table
+
+
+_CLASS_MEMBER = re.compile("(.)(?:-(.))?", re.DOTALL)
 
 
 def _contains(table: np.ndarray, text: str) -> bool:
@@ -297,9 +301,10 @@ _INVISIBLE_KINDS = (
     ("private_use", "", _PRIVATE_USE),
 )
 # `\u00a0` in `《光明日报》( 2014年11月01日\u00a011版)`, `\ue004` at the end of a paragraph.
-_INVISIBLE = re.compile("[" + "".join(chars for _, _, chars in _INVISIBLE_KINDS) + "]")
+_INVISIBLE_CHARS = "".join(chars for _, _, chars in _INVISIBLE_KINDS)
+_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
 _INVISIBLE_KIND = [(rule, after, re.compile(f"[{chars}]")) for rule, after, chars in _INVISIBLE_KINDS]
-_IS_INVISIBLE = _class_table(_INVISIBLE)
+_IS_INVISIBLE = _class_table(_INVISIBLE_CHARS)
 
 
 @functools.cache
@@ -700,7 +705,7 @@ def _convert_lines(lines: list[str], numbers: Iterable[int], config: str) -> lis
 
 
 # numpy counts the Han characters of every line of a document at once.
-_IS_HAN_UNIT = _class_table(_IS_HAN)
+_IS_HAN_UNIT = _class_table(_HAN)
 
 
 def _han_count(text: str) -> int:
