@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import yaml
 
-from cleaner.documents import COLUMN_DESCRIPTIONS, DUPLICATE_FEATURES, FEATURES
+from cleaner.documents import COLUMN_DESCRIPTIONS, DUPLICATE_FEATURES, FEATURES, yaml_features
 from cleaner.pipeline import Build
 
 # `cleaner build --check` ignores the lines between these markers: a library upgrade alone is a warning.
@@ -69,7 +69,7 @@ def card_metadata(build: Build, sizes: dict[str, int]) -> dict:
 def _config_info(name: str, features, rows: int, num_bytes: int) -> dict:
     return {
         "config_name": name,
-        "features": features._to_yaml_list(),
+        "features": yaml_features(features),
         "splits": [{"name": "train", "num_bytes": num_bytes, "num_examples": rows}],
     }
 
@@ -179,11 +179,11 @@ def _schema_section() -> str:
     )
 
 
-def _type_name(feature) -> str:
-    if hasattr(feature, "dtype"):
-        return feature.dtype
-    inner = feature.feature
-    return "list of struct" if isinstance(inner, dict) else f"list of {inner.dtype}"
+def _type_name(feature: dict) -> str:
+    if feature["_type"] == "Value":
+        return feature["dtype"]
+    items = feature["feature"]
+    return f"list of {items['dtype']}" if items.get("_type") == "Value" else "list of struct"
 
 
 def _duplicates_section(build: Build) -> str:

@@ -17,6 +17,7 @@ from tqdm import tqdm
 from cleaner.dedup import DedupParams
 from cleaner.documents import merge_edits
 from cleaner.pipeline import Params, build
+from cleaner.publish import write_output
 
 DEFAULT_DEDUP = DedupParams()
 
@@ -120,9 +121,6 @@ def build_command(
     )
     with tqdm(desc="cleaning", unit="doc", disable=None) as bar:
         result = _run(lambda: build(params, root, num_proc=num_proc, progress=bar.update))
-    # Only now: it needs datasets (0.7 s of imports), which the build loads while its workers read.
-    from cleaner.publish import write_output
-
     write_output(result, output)
     click.echo(
         f"{len(result.files)} files read, {len(result.skipped)} skipped, "

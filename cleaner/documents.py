@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import json
 import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -140,62 +141,94 @@ def merge_edits(edits: list[Edit]) -> list[Edit]:
 
 def to_table(records: Sequence[Document] | Sequence[Duplicate], schema: pa.Schema) -> pa.Table:
     """Documents (or removed documents) as the rows of their config; `schema` is the config's
-    `FEATURES.arrow_schema` (or `DUPLICATE_FEATURES.arrow_schema`), passed in so that a process can
-    make rows without importing datasets."""
+    `arrow_schema`."""
     import pyarrow as pa
 
     return pa.Table.from_pylist([record.to_row() for record in records], schema=schema)
 
 
+# The columns of both configs as `datasets` features, written as `datasets.Features.to_dict()` gives them
+# (and `Features.from_dict` reads them). Publishing derives the Arrow schema and the card's feature list
+# from them without importing datasets, whose import cost every build 0.35 s of CPU;
+# tests/test_publish.py checks both against what datasets itself makes of these features.
+def _value(dtype: str) -> dict[str, Any]:
+    return {"dtype": dtype, "_type": "Value"}
+
+
+def _list(feature: dict[str, Any]) -> dict[str, Any]:
+    return {"feature": feature, "_type": "List"}
+
+
+_STRING = _value("string")
+
+EDIT_FEATURES = {name: _value("int32") if name == "count" else _STRING for name in _EDIT_COLUMNS}
+
+FEATURES = {
+    "id": _STRING,
+    "title": _STRING,
+    "text": _STRING,
+    "source_file": _STRING,
+    "part": _value("int32"),
+    "date": _STRING,
+    "url": _STRING,
+    "publisher": _STRING,
+    "source": _STRING,
+    "authors": _list(_STRING),
+    "tags": _list(_STRING),
+    "doc_number": _STRING,
+    "edits": _list(EDIT_FEATURES),
+    "placeholders": _value("int32"),
+    "duplicate_ids": _list(_STRING),
+}
+
+DUPLICATE_FEATURES = {
+    **FEATURES,
+    "duplicate_of": _STRING,
+    "jaccard": _value("float64"),
+    "containment": _value("float64"),
+    "reason": _STRING,
+}
+
+
 @functools.cache
-def _features() -> dict[str, Any]:
-    import datasets
+def arrow_schema(config: str = "default") -> pa.Schema:
+    """The Arrow schema of a config (`default` or `duplicates`), with its features in the metadata as
+    `datasets.Features.arrow_schema` puts them, so that `load_dataset` gets exact types back."""
+    import pyarrow as pa
 
-    _string = datasets.Value("string")
-
-    EDIT_FEATURES = {name: datasets.Value("int32") if name == "count" else _string for name in _EDIT_COLUMNS}
-
-    FEATURES = datasets.Features(
-        {
-            "id": _string,
-            "title": _string,
-            "text": _string,
-            "source_file": _string,
-            "part": datasets.Value("int32"),
-            "date": _string,
-            "url": _string,
-            "publisher": _string,
-            "source": _string,
-            "authors": datasets.List(_string),
-            "tags": datasets.List(_string),
-            "doc_number": _string,
-            "edits": datasets.List(EDIT_FEATURES),
-            "placeholders": datasets.Value("int32"),
-            "duplicate_ids": datasets.List(_string),
-        }
+    features = DUPLICATE_FEATURES if config == "duplicates" else FEATURES
+    return pa.schema(
+        [(name, _arrow_type(feature)) for name, feature in features.items()],
+        metadata={"huggingface": json.dumps({"info": {"features": features}})},
     )
 
-    DUPLICATE_FEATURES = datasets.Features(
-        {
-            **FEATURES,
-            "duplicate_of": _string,
-            "jaccard": datasets.Value("float64"),
-            "containment": datasets.Value("float64"),
-            "reason": _string,
-        }
-    )
-    return {"EDIT_FEATURES": EDIT_FEATURES, "FEATURES": FEATURES, "DUPLICATE_FEATURES": DUPLICATE_FEATURES}
+
+def _arrow_type(feature: dict[str, Any]) -> pa.DataType:
+    import pyarrow as pa
+
+    if feature.get("_type") == "Value":
+        return pa.type_for_alias(feature["dtype"])
+    if feature.get("_type") == "List":
+        return pa.list_(_arrow_type(feature["feature"]))
+    return pa.struct([(name, _arrow_type(field_feature)) for name, field_feature in feature.items()])
 
 
-def __getattr__(name: str) -> Any:
-    """`FEATURES`, `DUPLICATE_FEATURES` and `EDIT_FEATURES`, the schema of both configs, built on first use.
-
-    They need `datasets`, whose import (0.7 s) only publishing needs: not the cleaning workers, `cleaner
-    show` or `cleaner --help`.
-    """
-    if name in ("EDIT_FEATURES", "FEATURES", "DUPLICATE_FEATURES"):
-        return _features()[name]
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+def yaml_features(features: dict[str, Any]) -> list[dict[str, Any]]:
+    """The features as the card's `dataset_info` lists them (`datasets.Features._to_yaml_list()`): a value
+    by its dtype, a list by its items' dtype, or by their fields when they are structs."""
+    listed = []
+    for name, feature in features.items():
+        if feature["_type"] == "Value":
+            listed.append({"name": name, "dtype": feature["dtype"]})
+        else:
+            items = feature["feature"]
+            listed.append(
+                {
+                    "name": name,
+                    "list": items["dtype"] if items.get("_type") == "Value" else yaml_features(items),
+                }
+            )
+    return listed
 
 
 # One line per column, for the dataset card and the README.

@@ -39,7 +39,7 @@ from cleaner.dedup import (
     permutations,
     raw_sketch,
 )
-from cleaner.documents import Document, Problem, merge_edits, to_table
+from cleaner.documents import Document, Problem, arrow_schema, merge_edits, to_table
 from cleaner.ingest import Corpus, InputFile, check_unique_ids, concatenate, discover, read_files
 from cleaner.parallel import Shards, even_split
 
@@ -71,8 +71,8 @@ class Params:
 
 @dataclass
 class Build:
-    """What a build publishes: the rows of both configs, as Arrow tables with the `datasets` features
-    (`FEATURES`, `DUPLICATE_FEATURES`), and the account of every input."""
+    """What a build publishes: the rows of both configs, as Arrow tables of their `arrow_schema`, and the
+    account of every input."""
 
     params: Params
     files: list[InputFile]
@@ -102,14 +102,11 @@ def build(params: Params, root: Path, num_proc: int = 1, progress: Callable | No
         loading = loader.submit(load_late_libraries)
         corpus = clean_passes(shards)
         loading.result()
-        # datasets and datasketch are loaded by now; the workers get the schema and datasketch's
-        # permutations rather than import either.
-        from cleaner.documents import FEATURES
-
+        # datasketch is loaded by now; the workers get its permutations rather than import it.
         shards.submit(sketch_documents, params.dedup, permutations(params.dedup.num_perm, params.dedup.seed))
         # Queued: each worker turns its documents into rows as soon as it has sent their sketches, while
         # this process receives the sketches and looks for duplicates.
-        shards.submit(tabulate_documents, FEATURES.arrow_schema)
+        shards.submit(tabulate_documents, arrow_schema())
         dedup_inputs, sketches = unpack_sketches(shards.collect(), params.dedup.seed)
         found = find_duplicates(dedup_inputs, params.dedup, num_proc, sketches)
         table = pa.concat_tables(shards.collect())
@@ -161,10 +158,11 @@ def clean_passes(shards: Shards) -> Corpus:
 
 
 def load_late_libraries() -> None:
-    """Import datasketch (dedup) and datasets (the schema for publishing) while the workers clean: 0.9 s of
-    CPU that would otherwise come after the cleaning passes. The workers never need them."""
+    """Import, while the workers clean, what this process needs only after the cleaning passes: datasketch
+    for dedup (with scipy, 0.4 s of CPU; the workers never need it), and pandas (0.25 s), which pyarrow
+    imports the first time it makes a table from Python objects."""
     importlib.import_module("datasketch")
-    importlib.import_module("datasets")
+    importlib.import_module("pandas")
 
 
 def read_and_normalize(files: list[tuple[Path, str]], tick: Callable) -> tuple[list[Document], tuple]:
@@ -299,8 +297,6 @@ def dedup_input(document: Document) -> DedupInput:
 def separate_duplicates(table: pa.Table, removed: list[Removal]) -> tuple[pa.Table, pa.Table]:
     """Split the rows of the removed documents off, each with its evidence (config `duplicates`); the
     kept rows list what they absorbed (config `default`). Both keep the order of `table`."""
-    from cleaner.documents import DUPLICATE_FEATURES, FEATURES  # late: they need datasets
-
     removal_of = {r.id: r for r in removed}
     absorbed = defaultdict(list)
     for removal in removed:
@@ -319,8 +315,8 @@ def separate_duplicates(table: pa.Table, removed: list[Removal]) -> tuple[pa.Tab
         "containment": [r.containment for r in evidence],
         "reason": [r.reason for r in evidence],
     }
-    return pa.table(kept_columns, schema=FEATURES.arrow_schema), pa.table(
-        duplicate_columns, schema=DUPLICATE_FEATURES.arrow_schema
+    return pa.table(kept_columns, schema=arrow_schema()), pa.table(
+        duplicate_columns, schema=arrow_schema("duplicates")
     )
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from cleaner.audit import Piece, align, audit_summary, load_clusters, render_html
 from cleaner.dedup import DedupParams, NearMiss
-from cleaner.documents import DUPLICATE_FEATURES, FEATURES, Document, Duplicate, to_table
+from cleaner.documents import Document, Duplicate, arrow_schema, to_table
 from cleaner.pipeline import Build, Params
 from cleaner.publish import write_output
 
@@ -56,8 +56,8 @@ def write_dataset(folder: Path, duplicates: list[Duplicate], near_misses: list[d
     build = Build(
         params=Params(),
         files=[],
-        documents=to_table([policy, speech], FEATURES.arrow_schema),
-        duplicates=to_table(duplicates, DUPLICATE_FEATURES.arrow_schema),
+        documents=to_table([policy, speech], arrow_schema()),
+        duplicates=to_table(duplicates, arrow_schema("duplicates")),
         near_misses=misses,
     )
     write_output(build, folder)

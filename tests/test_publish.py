@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from cleaner.cli import main
-from cleaner.documents import FEATURES, Document, to_table
+from cleaner.documents import DUPLICATE_FEATURES, FEATURES, Document, arrow_schema, to_table, yaml_features
 from cleaner.pipeline import Build, Params
 from cleaner.publish import read_config, read_manifest, shards_of, write_output
 
@@ -45,8 +45,19 @@ def test_load_dataset_reads_the_built_folder(workdir):
     dataset = datasets.load_dataset(str(workdir / "processed"), split="train")
     assert dataset.num_rows == len(read_config(workdir / "processed"))
     assert set(dataset.column_names) >= {"id", "text", "edits", "placeholders", "duplicate_ids"}
+    assert dataset.features.to_dict() == FEATURES
     ids = dataset["id"]
     assert len(ids) == len(set(ids))
+
+
+@pytest.mark.parametrize("config, features", [("default", FEATURES), ("duplicates", DUPLICATE_FEATURES)])
+def test_schema_and_card_features_are_what_datasets_makes_of_the_features(config, features):
+    """The build writes the features without importing datasets: the same bytes datasets would write."""
+    expected = datasets.Features.from_dict(features)
+    assert expected.to_dict() == features
+    assert arrow_schema(config).equals(expected.arrow_schema, check_metadata=True)
+    assert arrow_schema(config).metadata == expected.arrow_schema.metadata
+    assert yaml_features(features) == expected._to_yaml_list()
 
 
 def test_duplicates_config_is_declared_only_with_rows(workdir):
@@ -141,7 +152,7 @@ def test_failed_write_leaves_the_old_output_untouched(workdir, tmp_path):
     broken = Build(
         params=Params(),
         files=[],
-        documents=to_table([Document(id="x", text="正文。", source_file="x.txt")], FEATURES.arrow_schema),
+        documents=to_table([Document(id="x", text="正文。", source_file="x.txt")], arrow_schema()),
         duplicates=pa.table({"id": ["y"], "text": ["正文。"]}),
     )
     with pytest.raises(KeyError, match="duplicate_of"):
@@ -230,7 +241,7 @@ def test_rows_are_split_into_shards_by_bytes_of_text():
     """Shards hold whole rows, in order, up to the byte limit; a row over the limit is a shard alone."""
     texts = ["人才工作", "会议", "同志们：", "x" * 30, "好"]  # 12, 6, 12, 30 and 3 bytes of UTF-8
     documents = [Document(id=f"d{k}", text=text, source_file="a.txt") for k, text in enumerate(texts)]
-    table = to_table(documents, FEATURES.arrow_schema)
+    table = to_table(documents, arrow_schema())
     shards = shards_of(table, max_bytes=20)
     assert [shard.column("id").to_pylist() for shard in shards] == [["d0", "d1"], ["d2"], ["d3"], ["d4"]]
     assert shards_of(table) == [table]
