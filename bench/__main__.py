@@ -159,6 +159,7 @@ def run_size(
         args.repeat,
         lambda tool: run_tool(tool, args, files, runs, python, truth, None),
     )
+    size.timed = {tool: [t.measurement.seconds for t in runs_of if t.ok] for tool, runs_of in tries.items()}
     for tool in args.tools:
         if notes[tool]:
             run = ToolRun(tool, "", note=notes[tool])
@@ -184,15 +185,18 @@ def run_size(
 
 
 def in_rounds(tools: list[str], repeat: int, run: Callable[[str], ToolRun]) -> dict[str, list[ToolRun]]:
-    """`repeat` runs of each tool, a round at a time: every tool once, then every tool again.
+    """`repeat` runs of each tool, a round at a time: every tool once, then every tool again, each round
+    starting one tool further on.
 
     This machine's speed drifts by up to a fifth over minutes. Run one tool's repeats and then the
     other's, and the ratio of their fastest runs measures the drift as much as the tools; in rounds,
-    each tool's fastest run comes from the same stretch of time as the others'.
+    each tool's runs come from the same stretches of time as the others'. The order turns so that no
+    tool always runs first, or always right after the same one (datatrove's minute of full load).
     """
     tries: dict[str, list[ToolRun]] = {tool: [] for tool in tools}
-    for _ in range(repeat):
-        for tool in tools:
+    for round_number in range(repeat):
+        turn = round_number % len(tools) if tools else 0
+        for tool in tools[turn:] + tools[:turn]:
             tries[tool].append(run(tool))
     return tries
 

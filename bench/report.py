@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import platform
+import statistics
 import subprocess
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -64,6 +65,7 @@ class SizeResult:
     scores: dict[str, Score] = field(default_factory=dict)
     restoration: list[Restoration] = field(default_factory=list)  # cleaner's output against the bases
     recleaned: tuple[int, int] | None = None  # published texts a second cleaning changes, of how many
+    timed: dict[str, list[float]] = field(default_factory=dict)  # every timed run's seconds, round by round
 
 
 def machine() -> dict[str, str]:
@@ -138,8 +140,9 @@ def render(
     lines += ["", "## Corpus", "", *_corpus_lines(sizes), "", "## Results", ""]
     if repeat > 1:
         lines += [
-            f"Each tool ran {repeat} times on each corpus, in rounds (every tool once, then again), and the wall"
-            " time is its fastest run; memory is from one more run.",
+            f"Each tool ran {repeat} times on each corpus, in rounds (every tool once, then again, each round"
+            " starting one tool further on), and the wall time is its fastest run; memory is from one more"
+            " run.",
             "",
         ]
     lines += [*_table(sizes), ""]
@@ -214,9 +217,20 @@ def _ratios(sizes: list[SizeResult]) -> list[str]:
             if ours and theirs:
                 lines.append(
                     f"- x{size.factor}: `cleaner build` end to end / {peer} dedup alone: "
-                    f"{ours:.1f}s / {theirs:.1f}s = {ours / theirs:.2f}"
+                    f"{ours:.1f}s / {theirs:.1f}s = {ours / theirs:.2f}{_per_round(size, peer)}"
                 )
     return ["Wall time of our whole build against the peers' dedup:", "", *lines, ""] if lines else []
+
+
+def _per_round(size: SizeResult, peer: str) -> str:
+    """The ratio within each round, whose runs are minutes apart at most, and every run: the fastest runs
+    of two tools may come from different spells of this machine's drifting speed."""
+    ours, theirs = size.timed.get("cleaner", []), size.timed.get(peer, [])
+    if len(ours) < 2 or len(ours) != len(theirs):
+        return ""
+    ratios = [mine / other for mine, other in zip(ours, theirs, strict=True)]
+    runs = ", ".join(f"{mine:.1f}/{other:.1f}" for mine, other in zip(ours, theirs, strict=True))
+    return f"; by round {runs} s, median ratio {statistics.median(ratios):.2f}"
 
 
 def _scaling(sizes: list[SizeResult]) -> list[str]:

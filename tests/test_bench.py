@@ -271,9 +271,16 @@ def test_tools_are_timed_in_rounds_so_that_drift_weighs_on_all_alike():
         order.append(tool)
         return ToolRun(tool, "", Measurement(float(len(order)), 0.0, 0.0, 0), frozenset())
 
-    tries = in_rounds(["cleaner", "text-dedup"], 3, run)
-    assert order == ["cleaner", "text-dedup"] * 3
-    assert [t.measurement.seconds for t in tries["cleaner"]] == [1.0, 3.0, 5.0]
+    tries = in_rounds(["cleaner", "text-dedup", "datatrove"], 4, run)
+    # Each round starts one tool further on: none always runs first or always after the same one.
+    rounds = [order[start : start + 3] for start in range(0, 12, 3)]
+    assert rounds == [
+        ["cleaner", "text-dedup", "datatrove"],
+        ["text-dedup", "datatrove", "cleaner"],
+        ["datatrove", "cleaner", "text-dedup"],
+        ["cleaner", "text-dedup", "datatrove"],
+    ]
+    assert [t.measurement.seconds for t in tries["cleaner"]] == [1.0, 6.0, 8.0, 10.0]
     assert in_rounds(["cleaner"], 0, run) == {"cleaner": []}
 
 
@@ -317,6 +324,20 @@ def test_report_has_the_machine_the_command_and_a_row_per_tool(corpus):
     assert "cleaner removed no document" in page
     assert "x1 datatrove: skipped: datatrove not installed" in page
     assert "= 1.00" in page  # cleaner against text-dedup, 10s each
+    assert "by round" not in page  # one run each: no rounds to compare
+
+
+def test_report_gives_the_ratio_within_each_round(corpus):
+    size = size_result(corpus)
+    size.runs = [
+        ToolRun("cleaner", "", Measurement(4.0, 0.0, 0.0, 0)),
+        ToolRun("text-dedup", "", Measurement(3.0, 0.0, 0.0, 0)),
+    ]
+    size.scores = {run.tool: score(frozenset(), corpus.truth) for run in size.runs}
+    size.timed = {"cleaner": [4.0, 6.0, 4.4], "text-dedup": [4.0, 3.0, 4.0]}
+    page = render("python -m bench", [size], {}, None, [], repeat=3)
+    # Fastest against fastest is 4.0 / 3.0; within rounds 1.0, 2.0 and 1.1.
+    assert "4.0s / 3.0s = 1.33; by round 4.0/4.0, 6.0/3.0, 4.4/4.0 s, median ratio 1.10" in page
 
 
 # --- cleaning: the damage cleaner undoes ---------------------------------------------------------------
