@@ -61,3 +61,19 @@ def test_console_script_runs_without_the_cyclic_collector(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1] == "False"
+
+
+def test_a_build_never_imports_datasets(tmp_path):
+    """`datasets` cost every build 0.35 s of CPU, and nothing a build writes needs it: the schema and the
+    card's features come from `cleaner.documents` (checked against datasets in tests/test_publish.py)."""
+    probe = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print('datasets loaded:', 'datasets' in sys.modules))\n"
+        "from cleaner.cli import run; run()\n"
+    )
+    args = ["build", "--input", str(RAW), "--output", str(tmp_path / "processed"), "--num-proc", "2"]
+    result = subprocess.run(
+        [sys.executable, "-c", probe, *args], cwd=tmp_path, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "datasets loaded: False"
