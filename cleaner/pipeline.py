@@ -94,14 +94,15 @@ def build(params: Params, root: Path, num_proc: int = 1, progress: Callable | No
     """
     # Lexically: the output's parent, and so `root/../raw`, may not exist yet.
     inputs = [Path(os.path.normpath(root / path)) for path in params.inputs]
-    with start_workers(inputs, num_proc, progress) as shards, ThreadPoolExecutor(1) as loader:
+    with start_workers(inputs, num_proc, progress) as shards:
         # Imported in a thread, so that the passes never wait for them: when the imports ran here between
         # submitting the first pass and collecting it, the workers sat idle for 0.1-0.35 s whenever they
         # read faster. The workers have forked already (a fork while a thread imports could leave the
-        # child holding an import lock), and the thread is done before dedup forks again.
-        loading = loader.submit(load_late_libraries)
-        corpus = clean_passes(shards)
-        loading.result()
+        # child holding an import lock), and the thread has ended before dedup forks again.
+        with ThreadPoolExecutor(1) as loader:
+            loading = loader.submit(load_late_libraries)
+            corpus = clean_passes(shards)
+        loading.result()  # raises what the imports raised
         # datasketch is loaded by now; the workers get its permutations rather than import it.
         shards.submit(sketch_documents, params.dedup, permutations(params.dedup.num_perm, params.dedup.seed))
         # Queued: each worker turns its documents into rows as soon as it has sent their sketches, while
