@@ -191,7 +191,7 @@ def in_rounds(tools: list[str], repeat: int, run: Callable[[str], ToolRun]) -> d
     This machine's speed drifts by up to a fifth over minutes. Run one tool's repeats and then the
     other's, and the ratio of their fastest runs measures the drift as much as the tools; in rounds,
     each tool's runs come from the same stretches of time as the others'. The order turns so that no
-    tool always runs first, or always right after the same one (datatrove's minute of full load).
+    tool always runs first, or always right after the same one.
     """
     tries: dict[str, list[ToolRun]] = {tool: [] for tool in tools}
     for round_number in range(repeat):

@@ -288,7 +288,7 @@ class Samples:
         )
         # Each sample's numbers from the rarest, and each entry's place in that order.
         rarity = np.empty(self.hashes.size, dtype=np.int64)
-        rarity[np.lexsort((np.arange(self.hashes.size), self.frequency))] = np.arange(self.hashes.size)
+        rarity[np.argsort(self.frequency, kind="stable")] = np.arange(self.hashes.size)  # ties: smaller hash
         self.ranked, self.rank = [], np.empty(self.entries.size, dtype=np.int64)
         for numbers, rank in zip(self.numbers, np.split(self.rank, starts[1:]), strict=True):
             by_rarity = np.argsort(rarity[numbers])
