@@ -39,7 +39,14 @@ from cleaner.dedup import (
     permutations,
     raw_sketch,
 )
-from cleaner.documents import Document, Problem, arrow_schema, merge_edits, to_table
+from cleaner.documents import (
+    Document,
+    Problem,
+    arrow_schema,
+    merge_edits,
+    tables_without_pandas,
+    to_table,
+)
 from cleaner.ingest import Corpus, InputFile, check_unique_ids, concatenate, discover, read_files
 from cleaner.parallel import Shards, even_split
 
@@ -89,12 +96,13 @@ def build(params: Params, root: Path, num_proc: int = 1, progress: Callable | No
     """Run the whole pipeline on the inputs named in `params`, resolved against `root`.
 
     The workers keep their documents to the end: they clean and sketch them, and while this process
-    looks for duplicates among the sketches, they turn the documents into Arrow rows. Only the rows come
-    back, and the duplicates are separated from them here.
+    looks for duplicates among the sketches, they turn the documents into Arrow rows. They separate the
+    duplicates' rows too, so that this process never makes a table of Python objects, and never imports
+    pandas for it (see `tables_without_pandas`).
     """
     # Lexically: the output's parent, and so `root/../raw`, may not exist yet.
     inputs = [Path(os.path.normpath(root / path)) for path in params.inputs]
-    with start_workers(inputs, num_proc, progress) as shards:
+    with start_workers(inputs, num_proc, progress, initializer=tables_without_pandas) as shards:
         # Imported in a thread, so that the passes never wait for them: when the imports ran here between
         # submitting the first pass and collecting it, the workers sat idle for 0.1-0.35 s whenever they
         # read faster. The workers have forked already (a fork while a thread imports could leave the
@@ -110,8 +118,10 @@ def build(params: Params, root: Path, num_proc: int = 1, progress: Callable | No
         shards.submit(tabulate_documents, arrow_schema())
         dedup_inputs, sketches = unpack_sketches(shards.collect(), params.dedup.seed)
         found = find_duplicates(dedup_inputs, params.dedup, num_proc, sketches)
-        table = pa.concat_tables(shards.collect())
-    documents, duplicates = separate_duplicates(table, found.removed)
+        shards.collect()  # the rows pass, which reports nothing
+        kept, removed = zip(*shards.run(separate_duplicates, found.removed), strict=True)
+    # One chunk each (see `_rows_where`).
+    documents, duplicates = (pa.concat_tables(parts).combine_chunks() for parts in (kept, removed))
     return Build(
         params=params,
         files=corpus.files,
@@ -133,11 +143,13 @@ def clean_corpus(inputs: list[Path], num_proc: int = 1, progress: Callable | Non
     return dataclasses.replace(corpus, documents=documents)
 
 
-def start_workers(inputs: list[Path], num_proc: int, progress: Callable | None) -> Shards:
+def start_workers(
+    inputs: list[Path], num_proc: int, progress: Callable | None, initializer: Callable | None = None
+) -> Shards:
     """The files under `inputs`, split once into `num_proc` runs of about equal bytes, one per worker."""
     files = discover(inputs)
     parts = [files[r.start : r.stop] for r in even_split([p.stat().st_size for p, _ in files], num_proc)]
-    return Shards(parts or [[]], progress)
+    return Shards(parts or [[]], progress, initializer)
 
 
 def clean_passes(shards: Shards) -> Corpus:
@@ -160,10 +172,8 @@ def clean_passes(shards: Shards) -> Corpus:
 
 def load_late_libraries() -> None:
     """Import, while the workers clean, what this process needs only after the cleaning passes: datasketch
-    for dedup (with scipy, 0.4 s of CPU; the workers never need it), and pandas (0.25 s), which pyarrow
-    imports the first time it makes a table from Python objects."""
+    for dedup (with scipy, 0.4 s of CPU; the workers never need it)."""
     importlib.import_module("datasketch")
-    importlib.import_module("pandas")
 
 
 def read_and_normalize(files: list[tuple[Path, str]], tick: Callable) -> tuple[list[Document], tuple]:
@@ -216,15 +226,15 @@ def unpack_sketches(
     return inputs, sketches
 
 
-def tabulate_documents(documents: list[Document], schema: pa.Schema, tick: Callable) -> tuple[list, pa.Table]:
-    """Pass 5 of a build: the documents as rows of the `default` config (no `duplicate_ids` yet); the
-    part is done with. A batch at a time, each taken out of the part once it is rows, so that the part
-    is never held twice over (as documents and as rows) while dedup runs beside it."""
+def tabulate_documents(documents: list[Document], schema: pa.Schema, tick: Callable) -> tuple[pa.Table, None]:
+    """Pass 5 of a build: the part becomes rows of the `default` config (no `duplicate_ids` yet). A batch
+    at a time, each taken out of the part once it is rows, so that the part is never held twice over (as
+    documents and as rows) while dedup runs beside it."""
     batches = []
     while documents:
         batch, documents[:_TABLE_BATCH] = documents[:_TABLE_BATCH], []
         batches.append(to_table(batch, schema))
-    return [], pa.concat_tables([to_table([], schema), *batches])
+    return pa.concat_tables([to_table([], schema), *batches]), None
 
 
 def normalize_unicode(document: Document) -> Document:
@@ -295,9 +305,12 @@ def dedup_input(document: Document) -> DedupInput:
     return DedupInput(id=document.id, masks=document.placeholders, paragraphs=document.text.count("\n") + 1)
 
 
-def separate_duplicates(table: pa.Table, removed: list[Removal]) -> tuple[pa.Table, pa.Table]:
-    """Split the rows of the removed documents off, each with its evidence (config `duplicates`); the
-    kept rows list what they absorbed (config `default`). Both keep the order of `table`."""
+def separate_duplicates(
+    table: pa.Table, removed: list[Removal], tick: Callable
+) -> tuple[None, tuple[pa.Table, pa.Table]]:
+    """Pass 6 of a build: split the rows of the removed documents off, each with its evidence (config
+    `duplicates`); the kept rows list what they absorbed (config `default`), wherever those were. Both
+    keep the order of `table`; the part is done with."""
     removal_of = {r.id: r for r in removed}
     absorbed = defaultdict(list)
     for removal in removed:
@@ -316,15 +329,16 @@ def separate_duplicates(table: pa.Table, removed: list[Removal]) -> tuple[pa.Tab
         "containment": [r.containment for r in evidence],
         "reason": [r.reason for r in evidence],
     }
-    return pa.table(kept_columns, schema=arrow_schema()), pa.table(
-        duplicate_columns, schema=arrow_schema("duplicates")
+    return None, (
+        pa.table(kept_columns, schema=arrow_schema()),
+        pa.table(duplicate_columns, schema=arrow_schema("duplicates")),
     )
 
 
 def _rows_where(table: pa.Table, wanted: list[bool]) -> pa.Table:
     """The rows of `table` where `wanted`, in order, in one chunk laid out as `Table.from_pylist` lays it
     out: `Table.filter` adds validity bitmaps to columns without nulls, which would change the size the
-    card reports."""
+    card reports. One chunk also sends only its own rows: a slice is pickled with its whole buffers."""
     runs, row = [], 0
     for flag, run in itertools.groupby(wanted):
         length = len(list(run))

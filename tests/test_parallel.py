@@ -98,6 +98,23 @@ def test_messages_without_buffers_pass_as_they_are() -> None:
     assert kind == "report" and report["words"] == ["会议", "工作"] and report["empty"].size == 0
 
 
+def _mark_worker() -> None:
+    os.environ["CLEANER_TEST_WORKER"] = str(os.getpid())
+
+
+def _report_mark(part: list[int], tick) -> tuple[list[int], tuple[int, str | None]]:
+    return part, (os.getpid(), os.environ.get("CLEANER_TEST_WORKER"))
+
+
+def test_the_initializer_runs_in_each_worker_and_never_here() -> None:
+    with Shards([[1], [2]], initializer=_mark_worker) as shards:
+        marks = shards.run(_report_mark)
+    assert [mark for _, mark in marks] == [str(pid) for pid, _ in marks]
+    with Shards([[1, 2]], initializer=_mark_worker) as shards:
+        assert shards.run(_report_mark) == [(os.getpid(), None)]
+    assert "CLEANER_TEST_WORKER" not in os.environ
+
+
 def test_one_part_starts_no_process() -> None:
     with Shards([[1, 2, 3]]) as shards:
         assert shards.run(_double_and_report_pid) == [(os.getpid(), 6)]

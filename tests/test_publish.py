@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import pickle
 import shutil
+import subprocess
+import sys
+from collections import Counter
 from pathlib import Path
 
 import datasets
@@ -12,7 +16,16 @@ import pytest
 from click.testing import CliRunner
 
 from cleaner.cli import main
-from cleaner.documents import DUPLICATE_FEATURES, FEATURES, Document, arrow_schema, to_table, yaml_features
+from cleaner.documents import (
+    DUPLICATE_FEATURES,
+    FEATURES,
+    Document,
+    Edit,
+    arrow_schema,
+    to_table,
+    yaml_features,
+)
+from cleaner.manifest import step_counts
 from cleaner.pipeline import Build, Params
 from cleaner.publish import read_config, read_manifest, shards_of, write_output
 
@@ -235,6 +248,58 @@ def test_build_options_are_recorded_and_checked(workdir, tmp_path):
     assert "Jaccard similarity with the kept document is at least 0.95" in card
     assert "They are searched on all shingles." in card
     assert run("build", "--output", str(output), "--check", "--num-proc", "1").exit_code == 0
+
+
+def test_step_counts_are_those_of_the_published_edits(workdir):
+    rows = read_config(workdir / "processed") + read_config(workdir / "processed", "duplicates")
+    documents, edits = Counter(), Counter()
+    for row in rows:
+        documents.update({edit["step"] for edit in row["edits"]})
+        for edit in row["edits"]:
+            edits[edit["step"]] += edit["count"]
+            edits[f"{edit['step']}.{edit['rule']}"] += edit["count"]
+    counts = read_manifest(workdir / "processed")["counts"]
+    assert counts["steps"] == {
+        step: {"documents": documents[step], "edits": edits[step]} for step in documents
+    }
+    assert counts["rules"] == {key: total for key, total in sorted(edits.items()) if "." in key}
+    assert list(counts["rules"]) == sorted(counts["rules"])
+
+
+def test_step_counts_of_rows_without_edits():
+    edit = Edit("lines", "rejoin_hard_wrap", "会\n议", "会议", count=3)
+    documents = [Document(id="a", text="会议", source_file="a.txt", edits=[edit, edit._replace(count=2)])]
+    documents.append(Document(id="b", text="同志们", source_file="b.txt"))
+    table = to_table(documents, arrow_schema())
+    assert step_counts([table, table.slice(0, 0)]) == {
+        "steps": {"lines": {"documents": 1, "edits": 5}},
+        "rules": {"lines.rejoin_hard_wrap": 5},
+    }
+    assert step_counts([table.slice(1)]) == {"steps": {}, "rules": {}}
+
+
+def test_tables_without_pandas_are_the_same_tables():
+    """A worker keeps pyarrow from importing pandas (`tables_without_pandas`); its rows do not change."""
+    make = (
+        "from cleaner.documents import Document, Edit, arrow_schema, to_table\n"
+        "edit = Edit('unicode', 'full_width', '２', '2', count=4)\n"
+        "table = to_table([Document(id='a', text='第２条', source_file='a.txt', title=None, edits=[edit]),\n"
+        "                  Document(id='b', text='会议', source_file='b.txt', authors=['新华社'])], arrow_schema())\n"
+    )
+    probe = (
+        "import pickle, sys\n"
+        "from cleaner.documents import tables_without_pandas\n"
+        "tables_without_pandas()\n"
+        f"{make}"
+        "sys.stdout.buffer.write(pickle.dumps(('pandas' in sys.modules, table)))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, timeout=120)
+    assert result.returncode == 0, result.stderr.decode()
+    loaded, table = pickle.loads(result.stdout)
+    assert not loaded
+    namespace: dict = {}
+    exec(make, namespace)
+    assert table.equals(namespace["table"], check_metadata=True)
 
 
 def test_rows_are_split_into_shards_by_bytes_of_text():
