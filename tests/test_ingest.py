@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from cleaner.ingest import IdClash, ingest
+from cleaner.ingest import IdClash, discover, ingest
 from cleaner.ingest.decode import Unreadable, decode
 
 RAW = Path(__file__).resolve().parent.parent / "raw"
@@ -126,6 +126,25 @@ def test_hidden_and_licence_files_are_skipped(tmp_path):
         ("LICENSE", "describes the corpus, not part of it"),
         ("sub/.hidden/a.txt", "hidden file"),
     ]
+
+
+def test_discover_lists_files_in_path_order_without_entering_linked_folders(tmp_path):
+    root = tmp_path / "raw"
+    for name in ("b.txt", "a/z.txt", "a/b/c.txt", "a-b.txt", "elsewhere/x.txt"):
+        write(root if not name.startswith("elsewhere") else tmp_path, name, PARAGRAPH.encode())
+    (root / "linked").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    (root / "link.txt").symlink_to(root / "b.txt")
+    (root / "broken.txt").symlink_to(root / "missing.txt")
+    found = discover([root, root / "b.txt"])
+    assert [relative for _, relative in found] == [
+        "a-b.txt",
+        "a/b/c.txt",
+        "a/z.txt",
+        "b.txt",
+        "link.txt",
+        "b.txt",
+    ]
+    assert [path for path, _ in found][:2] == [root / "a-b.txt", root / "a" / "b" / "c.txt"]
 
 
 def test_txt_with_front_matter_is_markdown(tmp_path):
