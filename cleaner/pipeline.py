@@ -172,8 +172,10 @@ def clean_passes(shards: Shards) -> Corpus:
 
 def load_late_libraries() -> None:
     """Import, while the workers clean, what this process needs only after the cleaning passes: datasketch
-    for dedup (with scipy, 0.4 s of CPU; the workers never need it)."""
-    importlib.import_module("datasketch")
+    for dedup (with scipy, 0.4 s of CPU; the workers never need it), and what publishing needs beyond
+    what the workers do (0.05 s)."""
+    for name in ("datasketch", "pyarrow.compute", "importlib.metadata"):
+        importlib.import_module(name)
 
 
 def read_and_normalize(files: list[tuple[Path, str]], tick: Callable) -> tuple[list[Document], tuple]:

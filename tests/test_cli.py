@@ -3,13 +3,14 @@ build) and the console script's entry point."""
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 from pathlib import Path
 
 from click.testing import CliRunner
 
-from cleaner.cli import main
+from cleaner.cli import _progress_bar, main
 
 RAW = Path(__file__).resolve().parent.parent / "raw"
 
@@ -78,3 +79,17 @@ def test_a_build_with_workers_imports_neither_datasets_nor_pandas(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1] == "loaded: []"
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_only_on_a_terminal(monkeypatch):
+    with _progress_bar("cleaning") as bar:  # pytest captures stderr: not a terminal
+        bar.update(3)
+    monkeypatch.setattr(sys, "stderr", _Terminal())
+    with _progress_bar("cleaning") as bar:
+        bar.update(3)
+    assert "cleaning" in sys.stderr.getvalue() and "3doc" in sys.stderr.getvalue()
