@@ -85,7 +85,7 @@ def main() -> None:
     rows = [("imports", IMPORTED - STARTED), *inside]
     rows.append(
         (
-            "rest of the build (discover, ids, recurring lines, MinHash objects, separating duplicates)",
+            "rest of the build (discover, ids, recurring lines, MinHash objects, joining the parts' rows)",
             build - sum(s for _, s in inside),
         )
     )
