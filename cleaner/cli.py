@@ -14,11 +14,10 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import click
-import pyarrow as pa
 
-from cleaner.dedup import DedupParams
+from cleaner.dedup import DedupParams, dedup_scheme
 from cleaner.documents import merge_edits
-from cleaner.pipeline import Params, build
+from cleaner.parallel import Background
 
 DEFAULT_DEDUP = DedupParams()
 
@@ -107,21 +106,21 @@ def build_command(
     The dedup options are recorded in OUTPUT/manifest.json; `--check` rebuilds with the recorded ones.
     """
     num_proc = num_proc or _default_num_proc()
-    # Arrow takes its memory from the system allocator, as Python and NumPy do, so that the workers build
-    # their rows in the memory their sketches freed; pyarrow's default (mimalloc) took fresh memory for
-    # them, and the peak of a 40 MB build rose from 900 MB to 1,060 MB.
-    pa.set_memory_pool(pa.system_memory_pool())
     if check:
         _check(output, num_proc)
         return
+    dedup = dataclasses.replace(DEFAULT_DEDUP, **dedup_options)
+    # datasketch (with scipy, 0.4 s of CPU) loads in a process of its own while this one imports the
+    # pipeline's libraries, on the core that would otherwise wait for them.
+    scheme = Background(dedup_scheme, dedup)
+    from cleaner.pipeline import Params, build
+
+    _arrow_on_system_memory()
     started = time.perf_counter()
     root = output.resolve().parent
-    params = Params(
-        inputs=tuple(_relative_to(path, root) for path in inputs or (Path("raw"),)),
-        dedup=dataclasses.replace(DEFAULT_DEDUP, **dedup_options),
-    )
+    params = Params(inputs=tuple(_relative_to(path, root) for path in inputs or (Path("raw"),)), dedup=dedup)
     with _progress_bar("cleaning") as bar:
-        result = _run(lambda: build(params, root, num_proc=num_proc, progress=bar.update))
+        result = _run(lambda: build(params, root, num_proc=num_proc, progress=bar.update, scheme=scheme))
     from cleaner.publish import write_output  # imported late: see `load_late_libraries`
 
     write_output(result, output)
@@ -133,11 +132,21 @@ def build_command(
     )
 
 
+def _arrow_on_system_memory() -> None:
+    """Arrow takes its memory from the system allocator, as Python and NumPy do, so that the workers build
+    their rows in the memory their sketches freed; pyarrow's default (mimalloc) took fresh memory for
+    them, and the peak of a 40 MB build rose from 900 MB to 1,060 MB."""
+    import pyarrow as pa
+
+    pa.set_memory_pool(pa.system_memory_pool())
+
+
 def _check(output: Path, num_proc: int) -> None:
     from cleaner.check import check_output
 
     if not (output / "manifest.json").is_file():
         raise click.ClickException(f"{output} has no manifest.json: build it first")
+    _arrow_on_system_memory()
     comparison = _run(lambda: check_output(output, num_proc))
     for warning in comparison.warnings:
         click.echo(f"warning: {warning}", err=True)

@@ -1,6 +1,7 @@
-"""Work spread over processes: `Shards` for the cleaning passes, `map_shared` for dedup.
+"""Work spread over processes: `Shards` for the cleaning passes, `map_shared` for dedup, `Background` for
+one task beside them.
 
-Both hand each worker its data once, as it starts: where workers fork (Linux before Python 3.14) they
+Each hands its processes their data once, as they start: where they fork (Linux before Python 3.14) they
 inherit it without pickling; elsewhere it is pickled once per worker rather than once per task.
 """
 
@@ -177,6 +178,53 @@ class Shards:
                     connection.send(None)
             connection.close()
             worker.join()
+
+
+class Background:
+    """`function(*args)` computed in a process of its own, started now; `result()` waits for it.
+
+    For work whose libraries this process never needs: they load there, where a core would otherwise
+    idle, and not here (`cleaner.cli.build_command` has datasketch load so while it imports the rest).
+    Errors in `function` are raised by `result()`.
+
+    >>> Background(divmod, 7, 2).result()
+    (3, 1)
+    """
+
+    def __init__(self, function: Callable[..., Any], *args: Any) -> None:
+        self._name = getattr(function, "__name__", "a background task")
+        context = multiprocessing.get_context("fork")
+        self._connection, theirs = context.Pipe(duplex=False)
+        self._process = context.Process(target=_compute, args=(theirs, function, args), daemon=True)
+        self._process.start()
+        theirs.close()
+        self._answer: tuple[str, Any] | None = None
+
+    def result(self) -> Any:
+        if self._answer is None:
+            try:
+                self._answer = self._connection.recv()
+            except EOFError:
+                self._answer = (
+                    "error",
+                    RuntimeError(f"the process computing {self._name} stopped unexpectedly"),
+                )
+            self._connection.close()
+            self._process.join()
+        kind, value = self._answer
+        if kind == "error":
+            raise value
+        return value
+
+
+def _compute(connection: Connection, function: Callable, args: tuple) -> None:
+    _leave_interrupts_to_the_parent()
+    try:
+        answer = ("result", function(*args))
+    except Exception as error:  # raised again in the parent
+        answer = ("error", _portable(error))
+    connection.send(answer)
+    connection.close()
 
 
 def even_split(sizes: Sequence[int], parts: int) -> list[range]:

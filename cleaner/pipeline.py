@@ -32,12 +32,11 @@ from cleaner.dedup import (
     DedupInput,
     DedupParams,
     NearMiss,
-    RawSketch,
     Removal,
     Sketch,
+    dedup_scheme,
     find_duplicates,
-    permutations,
-    raw_sketch,
+    sketch,
 )
 from cleaner.documents import (
     Document,
@@ -48,7 +47,7 @@ from cleaner.documents import (
     to_table,
 )
 from cleaner.ingest import Corpus, InputFile, check_unique_ids, concatenate, discover, read_files
-from cleaner.parallel import Shards, even_split
+from cleaner.parallel import Background, Shards, even_split
 
 if TYPE_CHECKING:
     import numpy as np
@@ -92,14 +91,23 @@ class Build:
     ingested: int = 0
 
 
-def build(params: Params, root: Path, num_proc: int = 1, progress: Callable | None = None) -> Build:
+def build(
+    params: Params,
+    root: Path,
+    num_proc: int = 1,
+    progress: Callable | None = None,
+    scheme: Background | None = None,
+) -> Build:
     """Run the whole pipeline on the inputs named in `params`, resolved against `root`.
 
     The workers keep their documents to the end: they clean and sketch them, and while this process
     looks for duplicates among the sketches, they turn the documents into Arrow rows. They separate the
     duplicates' rows too, so that this process never makes a table of Python objects, and never imports
-    pandas for it (see `tables_without_pandas`).
+    pandas for it (see `tables_without_pandas`). Nor does datasketch load here: `scheme` is
+    `dedup_scheme(params.dedup)` on its way from a process of its own, started here unless given (the CLI
+    starts it before it imports this module, so that datasketch loads beside those imports).
     """
+    scheme = scheme or Background(dedup_scheme, params.dedup)
     # Lexically: the output's parent, and so `root/../raw`, may not exist yet.
     inputs = [Path(os.path.normpath(root / path)) for path in params.inputs]
     with start_workers(inputs, num_proc, progress, initializer=tables_without_pandas) as shards:
@@ -111,13 +119,13 @@ def build(params: Params, root: Path, num_proc: int = 1, progress: Callable | No
             loading = loader.submit(load_late_libraries)
             corpus = clean_passes(shards)
         loading.result()  # raises what the imports raised
-        # datasketch is loaded by now; the workers get its permutations rather than import it.
-        shards.submit(sketch_documents, params.dedup, permutations(params.dedup.num_perm, params.dedup.seed))
+        minhash_scheme = scheme.result()
+        shards.submit(sketch_documents, params.dedup.ngram, minhash_scheme.permutations)
         # Queued: each worker turns its documents into rows as soon as it has sent their sketches, while
         # this process receives the sketches and looks for duplicates.
         shards.submit(tabulate_documents, arrow_schema())
-        dedup_inputs, sketches = unpack_sketches(shards.collect(), params.dedup.seed)
-        found = find_duplicates(dedup_inputs, params.dedup, num_proc, sketches)
+        dedup_inputs, sketches = unpack_sketches(shards.collect())
+        found = find_duplicates(dedup_inputs, params.dedup, num_proc, sketches, scheme=minhash_scheme)
         shards.collect()  # the rows pass, which reports nothing
         kept, removed = zip(*shards.run(separate_duplicates, found.removed), strict=True)
     # One chunk each (see `_rows_where`).
@@ -171,10 +179,8 @@ def clean_passes(shards: Shards) -> Corpus:
 
 
 def load_late_libraries() -> None:
-    """Import, while the workers clean, what this process needs only after the cleaning passes: datasketch
-    for dedup (with scipy, 0.4 s of CPU; the workers never need it), and what publishing needs beyond
-    what the workers do (0.05 s)."""
-    for name in ("datasketch", "pyarrow.compute", "importlib.metadata"):
+    """Import, while the workers clean, what publishing needs beyond what this process has loaded (0.05 s)."""
+    for name in ("pyarrow.compute", "importlib.metadata"):
         importlib.import_module(name)
 
 
@@ -208,23 +214,21 @@ def repair_documents(
 
 
 def sketch_documents(
-    documents: list[Document], dedup: DedupParams, parameters: np.ndarray, tick: Callable
-) -> tuple[list[Document], tuple[list[DedupInput], list[RawSketch]]]:
-    """Pass 4 of a build: what dedup needs of each document, without importing datasketch (see
-    `raw_sketch`)."""
+    documents: list[Document], ngram: int, permutations: np.ndarray, tick: Callable
+) -> tuple[list[Document], tuple[list[DedupInput], list[Sketch]]]:
+    """Pass 4 of a build: what dedup needs of each document, its sketch with the scheme's `permutations`."""
     return documents, (
         [dedup_input(d) for d in documents],
-        [raw_sketch(d.text, dedup.ngram, parameters) for d in documents],
+        [sketch(d.text, ngram, permutations) for d in documents],
     )
 
 
 def unpack_sketches(
-    reports: list[tuple[list[DedupInput], list[RawSketch]]], seed: int
+    reports: list[tuple[list[DedupInput], list[Sketch]]],
 ) -> tuple[list[DedupInput], list[Sketch]]:
-    """The sketch pass's reports, in part order, as dedup's inputs and sketches; the MinHash objects are
-    made here, where datasketch is loaded."""
+    """The sketch pass's reports, in part order, as dedup's inputs and sketches."""
     inputs = [dedup_input for part_inputs, _ in reports for dedup_input in part_inputs]
-    sketches = [Sketch.from_raw(raw, seed) for _, part_sketches in reports for raw in part_sketches]
+    sketches = [document_sketch for _, part_sketches in reports for document_sketch in part_sketches]
     return inputs, sketches
 
 

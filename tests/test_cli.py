@@ -64,13 +64,15 @@ def test_console_script_runs_without_the_cyclic_collector(tmp_path):
     assert result.stdout.splitlines()[-1] == "False"
 
 
-def test_a_build_with_workers_imports_neither_datasets_nor_pandas(tmp_path):
+def test_a_build_with_workers_imports_none_of_datasets_pandas_datasketch_scipy(tmp_path):
     """`datasets` cost every build 0.35 s of CPU, and nothing a build writes needs it: the schema and the
     card's features come from `cleaner.documents` (checked against datasets in tests/test_publish.py).
-    pandas (0.25 s) is what pyarrow imports to convert Python objects, which only the workers do."""
+    pandas (0.25 s) is what pyarrow imports to convert Python objects, which only the workers do.
+    datasketch, with scipy (0.4 s), loads in a process of its own, which gives the build its scheme."""
     probe = (
         "import atexit, sys\n"
-        "atexit.register(lambda: print('loaded:', [m for m in ('datasets', 'pandas') if m in sys.modules]))\n"
+        "heavy = ('datasets', 'pandas', 'datasketch', 'scipy')\n"
+        "atexit.register(lambda: print('loaded:', [m for m in heavy if m in sys.modules]))\n"
         "from cleaner.cli import run; run()\n"
     )
     args = ["build", "--input", str(RAW), "--output", str(tmp_path / "processed"), "--num-proc", "2"]

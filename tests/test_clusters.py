@@ -15,16 +15,16 @@ from cleaner.dedup.clusters import (
     NEAR_DUPLICATE,
     DedupInput,
     DedupParams,
-    Sketch,
+    dedup_scheme,
     find_duplicates,
-    raw_sketch,
     sketch,
     sketch_documents,
     verify_pair,
     verify_pairs,
 )
-from cleaner.dedup.minhash import jaccard_candidates, lean_minhash, permutations
+from cleaner.dedup.minhash import jaccard_candidates, lsh_bands, permutations, shingle_signature
 from cleaner.dedup.shingles import dedup_key, shingle_hashes
+from cleaner.parallel import Background
 
 RAW = Path(__file__).resolve().parent.parent / "raw"
 
@@ -132,11 +132,11 @@ def test_verify_pair_counts_the_intersection(first: set[int], second: set[int]) 
 
 def test_sketches_in_two_processes_equal_one() -> None:
     texts = [part.text for part in _speech_parts()] + _sentences()[:20] + ["", "人才"]
-    one, two = sketch_documents(texts), sketch_documents(texts, num_proc=2)
+    one, two = (sketch_documents(texts, 5, permutations(), num_proc=n) for n in (1, 2))
     assert [s.key_length for s in one] == [s.key_length for s in two]
     assert all(np.array_equal(a.hashes, b.hashes) for a, b in zip(one, two, strict=True))
-    assert [None if s.minhash is None else s.minhash.hashvalues.tolist() for s in one] == [
-        None if s.minhash is None else s.minhash.hashvalues.tolist() for s in two
+    assert [None if s.signature is None else s.signature.tolist() for s in one] == [
+        None if s.signature is None else s.signature.tolist() for s in two
     ]
 
 
@@ -145,7 +145,7 @@ def test_a_false_positive_of_the_lsh_removes_nothing() -> None:
     first = "".join(sentences[:16])
     second = "".join(sentences[:12] + sentences[40:44])
     hashes = [shingle_hashes(dedup_key(text)) for text in (first, second)]
-    assert jaccard_candidates([lean_minhash(h) for h in hashes]) == {(0, 1)}
+    assert jaccard_candidates([shingle_signature(h, permutations()) for h in hashes], lsh_bands()) == {(0, 1)}
     assert verify_pair(*hashes).jaccard < 0.7
     result = find_duplicates([_document("a", first), _document("b", second)])
     assert result.removed == []
@@ -305,7 +305,8 @@ def test_near_misses_are_searched_on_phrases_in_few_documents() -> None:
     assert len(every_shingle.near_misses) == 11 * 10 // 2 - 1
     ids = sorted(document.id for document in documents)
     texts = {document.id: document.text for document in documents}
-    lsh_pairs = {(ids[a], ids[b]) for a, b in jaccard_candidates([sketch(texts[i]).minhash for i in ids])}
+    signatures = [sketch(texts[i], 5, permutations()).signature for i in ids]
+    lsh_pairs = {(ids[a], ids[b]) for a, b in jaccard_candidates(signatures, lsh_bands())}
     assert {(miss.a, miss.b) for miss in few_documents.near_misses} <= lsh_pairs
     assert len(few_documents.near_misses) <= 2
 
@@ -320,23 +321,23 @@ def test_duplicate_ids_are_refused() -> None:
 
 
 def test_sketches_made_elsewhere_give_the_same_result() -> None:
-    """The pipeline's workers sketch without datasketch (`raw_sketch`); dedup then gets the same answer."""
-    params = DedupParams()
+    """A build's workers sketch with datasketch's scheme made in a process of its own (`Background`), and
+    dedup gets it from there too; the answer is the one dedup gives on the texts alone."""
+    params = DedupParams(num_perm=64, seed=7)
     documents = [
         DedupInput("b", _seed("002")),
         DedupInput("a", _seed("002")[:3000]),
         DedupInput("c", _seed("003")),
         DedupInput("d", "短"),
     ]
-    parameters = permutations(params.num_perm, params.seed)
-    made = [Sketch.from_raw(raw_sketch(d.text, params.ngram, parameters), params.seed) for d in documents]
-    for document, ours in zip(documents, made, strict=True):
-        theirs = sketch(document.text, params.ngram, params.num_perm, params.seed)
-        assert ours.key_length == theirs.key_length
-        assert np.array_equal(ours.hashes, theirs.hashes)
-        assert (ours.minhash is None) == (theirs.minhash is None)
-        if ours.minhash is not None:
-            assert np.array_equal(ours.minhash.hashvalues, theirs.minhash.hashvalues)
+    scheme = Background(dedup_scheme, params).result()
+    assert np.array_equal(scheme.permutations, dedup_scheme(params).permutations)
+    assert scheme.bands == dedup_scheme(params).bands
+    made = sketch_documents([d.text for d in documents], params.ngram, scheme.permutations, num_proc=2)
+    assert made[3].signature is None and made[0].signature.shape == (64,)
+    assert find_duplicates(documents, params, sketches=made, scheme=scheme) == find_duplicates(
+        documents, params
+    )
     assert find_duplicates(documents, params, sketches=made) == find_duplicates(documents, params)
     assert [r.id for r in find_duplicates(documents, params, sketches=made).removed] == ["a"]
     # With sketches, the texts may stay where they are; without either, dedup says what it lacks.

@@ -13,12 +13,15 @@ from hypothesis import strategies as st
 
 from cleaner.dedup.clusters import verify_pair
 from cleaner.dedup.minhash import (
+    LSH_WEIGHTS,
     Level,
     containment_candidates,
+    datasketch_scheme,
     jaccard_candidates,
-    lean_minhash,
+    lsh_bands,
     permutations,
     sample_hits_needed,
+    shingle_signature,
     signature,
 )
 from cleaner.dedup.shingles import dedup_key, shingle_hashes
@@ -42,28 +45,39 @@ def test_signature_equals_datasketch_update(size: int, num_perm: int, seed: int)
     assert np.array_equal(signature(values, permutations(num_perm, seed)), reference.hashvalues)
 
 
-def test_lean_minhash_matches_datasketch_on_real_shingles() -> None:
+def test_shingle_signature_is_datasketchs_minhash_of_real_shingles() -> None:
     hashes = _hashes(_seed("003"))
     reference = MinHash(num_perm=128, seed=42, hashfunc=int)
     reference.update_batch((hashes >> np.uint64(32)).tolist())
-    lean = lean_minhash(hashes, 128, 42)
-    assert lean is not None
-    assert lean.scheme == reference.scheme
-    assert np.array_equal(lean.hashvalues, reference.hashvalues)
+    ours = shingle_signature(hashes, permutations(128, 42))
+    assert ours is not None
+    assert np.array_equal(ours, reference.hashvalues)
+    # A LeanMinHash made of it is datasketch's own, in datasketch's scheme.
+    assert (
+        LeanMinHash(seed=42, hashvalues=ours, scheme=reference.scheme).jaccard(LeanMinHash(reference)) == 1.0
+    )
 
 
-def test_documents_without_shingles_get_no_minhash() -> None:
+def test_documents_without_shingles_get_no_signature() -> None:
     # datasketch's empty sketches are all alike, which would make two empty documents identical.
     assert MinHash(num_perm=128, seed=42).jaccard(MinHash(num_perm=128, seed=42)) == 1.0
-    assert lean_minhash(np.empty(0, dtype=np.uint64)) is None
+    assert shingle_signature(np.empty(0, dtype=np.uint64), permutations()) is None
+
+
+def test_the_scheme_is_datasketchs() -> None:
+    scheme = datasketch_scheme(64, 7, 0.8)
+    assert np.array_equal(scheme.permutations, MinHash(num_perm=64, seed=7, scheme="affine32").permutations)
+    assert list(scheme.bands) == MinHashLSH(threshold=0.8, num_perm=64, weights=LSH_WEIGHTS).hashranges
+    assert lsh_bands(0.7, 128) == tuple((6 * band, 6 * band + 6) for band in range(20))
 
 
 def test_jaccard_candidates_pair_drafts_but_not_other_documents() -> None:
     speech = _seed("004").split("第三篇：")[1].split("第四篇：")[0]
     redrafted = speech.replace("\n", "").replace("**", "××")
-    minhashes = [lean_minhash(_hashes(text)) for text in (speech, _seed("002"), redrafted, "人才")]
-    assert minhashes[3] is None
-    assert jaccard_candidates(minhashes) == {(0, 2)}
+    texts = (speech, _seed("002"), redrafted, "人才")
+    signatures = [shingle_signature(_hashes(text), permutations()) for text in texts]
+    assert signatures[3] is None
+    assert jaccard_candidates(signatures, lsh_bands()) == {(0, 2)}
 
 
 def test_sample_hits_needed_bounds_the_miss_probability() -> None:
@@ -228,22 +242,26 @@ def test_containment_search_in_two_processes_equals_one() -> None:
 
 
 def test_jaccard_candidates_equal_datasketch_lsh_queries() -> None:
-    # Hash values from a tiny alphabet, so that many band rows collide; one document has no MinHash.
+    # Hash values from a tiny alphabet, so that many band rows collide; one document has no signature.
     rng = np.random.default_rng(3)
-    values = rng.integers(0, 3, size=(60, 128)).astype(np.uint32)
-    minhashes = [LeanMinHash(seed=42, hashvalues=row, scheme="affine32") for row in values]
-    minhashes[7] = None
+    signatures = list(rng.integers(0, 3, size=(60, 128)).astype(np.uint32))
+    signatures[7] = None
     for threshold in (0.5, 0.7, 0.9):
-        index = MinHashLSH(threshold=threshold, num_perm=128, weights=(0.1, 0.9))
-        for position, minhash in enumerate(minhashes):
-            if minhash is not None:
-                index.insert(position, minhash)
+        index = MinHashLSH(threshold=threshold, num_perm=128, weights=LSH_WEIGHTS)
+        minhashes = {
+            position: LeanMinHash(seed=42, hashvalues=values, scheme="affine32")
+            for position, values in enumerate(signatures)
+            if values is not None
+        }
+        for position, minhash in minhashes.items():
+            index.insert(position, minhash)
         expected = {
             (position, other)
-            for position, minhash in enumerate(minhashes)
-            if minhash is not None
+            for position, minhash in minhashes.items()
             for other in index.query(minhash)
             if other > position
         }
-        assert jaccard_candidates(minhashes, threshold) == expected
-    assert jaccard_candidates([None, None]) == set()
+        assert jaccard_candidates(signatures, lsh_bands(threshold)) == expected
+    assert jaccard_candidates([None, None], lsh_bands()) == set()
+    with pytest.raises(ValueError, match="120 hash values per signature needed, got 64"):
+        jaccard_candidates([np.zeros(64, dtype=np.uint32)], lsh_bands())

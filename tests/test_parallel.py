@@ -1,10 +1,12 @@
-"""Shards keep their parts in their own processes between passes; map_shared spreads items over processes."""
+"""Shards keep their parts in their own processes between passes; map_shared spreads items over processes;
+Background computes one thing in a process of its own."""
 
 from __future__ import annotations
 
 import multiprocessing
 import os
 import pickle
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +14,15 @@ import pyarrow as pa
 import pytest
 
 from cleaner.documents import Document, Edit
-from cleaner.parallel import Shards, _receive_message, _send_message, chunks, even_split, map_shared
+from cleaner.parallel import (
+    Background,
+    Shards,
+    _receive_message,
+    _send_message,
+    chunks,
+    even_split,
+    map_shared,
+)
 from cleaner.pipeline import clean_corpus
 
 REPO = Path(__file__).resolve().parents[1]
@@ -119,6 +129,27 @@ def test_one_part_starts_no_process() -> None:
     with Shards([[1, 2, 3]]) as shards:
         assert shards.run(_double_and_report_pid) == [(os.getpid(), 6)]
         assert shards.gather() == [[2, 4, 6]]
+
+
+def _pid_and_loaded(module: str) -> tuple[int, bool]:
+    __import__(module)
+    return os.getpid(), module in sys.modules
+
+
+def _exit_abruptly() -> None:
+    os._exit(3)
+
+
+def test_background_computes_elsewhere_and_says_what_went_wrong() -> None:
+    task = Background(_pid_and_loaded, "tabnanny")  # a module of the standard library nothing here loads
+    assert task.result() != (os.getpid(), True) and task.result()[1]
+    assert "tabnanny" not in sys.modules  # loaded there, not here
+    with pytest.raises(ValueError, match=r"negative number in \[-1\]"):
+        Background(_fail_on_negative, [-1], None).result()
+    stopped = Background(_exit_abruptly)
+    for _ in range(2):  # asking again gives the same answer
+        with pytest.raises(RuntimeError, match="the process computing _exit_abruptly stopped unexpectedly"):
+            stopped.result()
 
 
 def test_even_split_balances_sizes_and_keeps_order() -> None:

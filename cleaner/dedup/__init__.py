@@ -10,13 +10,13 @@ from cleaner.dedup.clusters import (
     DedupParams,
     DedupResult,
     NearMiss,
-    RawSketch,
     Removal,
     Sketch,
+    dedup_scheme,
     find_duplicates,
-    raw_sketch,
+    sketch,
 )
-from cleaner.dedup.minhash import permutations
+from cleaner.dedup.minhash import Scheme
 from cleaner.dedup.shingles import dedup_key
 
 __all__ = [
@@ -26,11 +26,11 @@ __all__ = [
     "DedupParams",
     "DedupResult",
     "NearMiss",
-    "RawSketch",
     "Removal",
+    "Scheme",
     "Sketch",
     "dedup_key",
+    "dedup_scheme",
     "find_duplicates",
-    "permutations",
-    "raw_sketch",
+    "sketch",
 ]

@@ -10,23 +10,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from cleaner.dedup.minhash import (
     Level,
-    as_lean_minhash,
+    Scheme,
     containment_candidates,
+    datasketch_scheme,
     jaccard_candidates,
-    permutations,
     shingle_signature,
 )
 from cleaner.dedup.shingles import code_point_shingle_hashes, key_code_points
 from cleaner.parallel import chunks, map_shared
-
-if TYPE_CHECKING:  # imported where it is used: see cleaner.dedup.minhash
-    from datasketch import LeanMinHash
 
 NEAR_DUPLICATE = "near_duplicate"
 CONTAINED = "contained"
@@ -117,21 +113,12 @@ class DedupResult:
 
 @dataclass(frozen=True)
 class Sketch:
-    """A document as dedup sees it: its key length, sorted unique shingle hashes and MinHash."""
+    """A document as dedup sees it: its key length, sorted unique shingle hashes and MinHash signature
+    (None without shingles)."""
 
     key_length: int
     hashes: np.ndarray
-    minhash: LeanMinHash | None
-
-    @classmethod
-    def from_raw(cls, raw: RawSketch, seed: int = 42) -> Sketch:
-        key_length, hashes, hash_values = raw
-        return cls(key_length, hashes, None if hash_values is None else as_lean_minhash(hash_values, seed))
-
-
-# A sketch before its MinHash object: (key length, shingle hashes, MinHash hash values or None). What
-# `raw_sketch` computes without datasketch, in a process that should not import it (and scipy).
-RawSketch = tuple[int, np.ndarray, "np.ndarray | None"]
+    signature: np.ndarray | None
 
 
 @dataclass(frozen=True)
@@ -143,37 +130,41 @@ class Overlap:
     second_in_first: float
 
 
-def sketch(text: str, ngram: int = 5, num_perm: int = 128, seed: int = 42) -> Sketch:
-    """Key, shingles and MinHash of one cleaned text.
+def dedup_scheme(params: DedupParams) -> Scheme:
+    """What datasketch makes of `params`: the MinHash permutations and LSH bands (`datasketch_scheme`)."""
+    return datasketch_scheme(params.num_perm, params.seed, params.threshold)
 
-    >>> sketch("同志们：这次全市人才工作会议", ngram=5).key_length  # "同志们这次全市人才工作会议"
+
+def sketch(text: str, ngram: int, permutations: np.ndarray) -> Sketch:
+    """Key, shingles and MinHash signature of one cleaned text; `permutations` are the scheme's
+    (`datasketch_scheme`). Needs no datasketch: the cleaning workers sketch their documents with it.
+
+    >>> sketch("同志们：这次全市人才工作会议", 5, datasketch_scheme().permutations).key_length  # 同志们这次…
     13
     """
-    return Sketch.from_raw(raw_sketch(text, ngram, permutations(num_perm, seed)), seed)
-
-
-def raw_sketch(text: str, ngram: int, parameters: np.ndarray) -> RawSketch:
-    """`sketch` up to its MinHash object; `parameters` are `permutations(num_perm, seed)`."""
     key = key_code_points(text)
     hashes = code_point_shingle_hashes(key, ngram)
-    return key.size, hashes, shingle_signature(hashes, parameters) if hashes.size else None
+    return Sketch(key.size, hashes, shingle_signature(hashes, permutations))
 
 
 def sketch_documents(
-    texts: Sequence[str], params: DedupParams = DedupParams(), num_proc: int = 1
+    texts: Sequence[str], ngram: int, permutations: np.ndarray, num_proc: int = 1
 ) -> list[Sketch]:
     """Sketches of all texts in input order, spread over `num_proc` processes when there is work for them."""
-    parts = map_shared(_sketch_range, (texts, params), chunks(len(texts), num_proc), num_proc)
+    parts = map_shared(_sketch_range, (texts, ngram, permutations), chunks(len(texts), num_proc), num_proc)
     return [document_sketch for part in parts for document_sketch in part]
 
 
-def _sketch_range(work: tuple[Sequence[str], DedupParams], documents: range) -> list[Sketch]:
-    texts, params = work
-    return [sketch(texts[document], params.ngram, params.num_perm, params.seed) for document in documents]
+def _sketch_range(work: tuple[Sequence[str], int, np.ndarray], documents: range) -> list[Sketch]:
+    texts, ngram, permutations = work
+    return [sketch(texts[document], ngram, permutations) for document in documents]
 
 
 def candidate_pairs(
-    sketches: Sequence[Sketch], params: DedupParams = DedupParams(), num_proc: int = 1
+    sketches: Sequence[Sketch],
+    bands: Sequence[tuple[int, int]],
+    params: DedupParams = DedupParams(),
+    num_proc: int = 1,
 ) -> set[tuple[int, int]]:
     """Index pairs `(i, j)`, `i < j`, worth verifying: every pair above a duplicate level, and every pair
     above a review level on its less common shingles, except with the small probabilities stated in
@@ -186,15 +177,16 @@ def candidate_pairs(
     shingles. The review levels count only shingles found in at most `review_max_df` documents:
     phrases common to more documents would make that low level cost a count for every pair of
     documents sharing them, growing with the square of the corpus, so a pair whose overlap is mostly
-    such phrases may go unreported as a near miss (a duplicate is never missed for it). The MinHashLSH
-    at the duplicate Jaccard is a second, independent route to near duplicates.
+    such phrases may go unreported as a near miss (a duplicate is never missed for it). The MinHash LSH
+    at the duplicate Jaccard, with the `bands` of `lsh_bands(params.threshold, params.num_perm)`, is a
+    second, independent route to near duplicates.
     """
     duplicates = Level(min(params.containment, _containment_floor(params.threshold)))
     review = Level(
         min(params.review_containment, _containment_floor(params.review_jaccard)), params.review_max_df
     )
     return jaccard_candidates(
-        [document_sketch.minhash for document_sketch in sketches], params.threshold, params.num_perm
+        [document_sketch.signature for document_sketch in sketches], bands
     ) | containment_candidates(
         [document_sketch.hashes for document_sketch in sketches],
         [duplicates, review],
@@ -254,6 +246,7 @@ def find_duplicates(
     params: DedupParams = DedupParams(),
     num_proc: int = 1,
     sketches: Sequence[Sketch] | None = None,
+    scheme: Scheme | None = None,
 ) -> DedupResult:
     """Duplicates to remove and near misses to review; the same for any input order and any num_proc.
 
@@ -264,9 +257,11 @@ def find_duplicates(
     Jaccard or containment (either direction) are edges; each connected component keeps its best
     document (`representative_rank`) and removes the members verified directly against it; the other
     members are clustered again among themselves, until no component is left. Repeated ids raise
-    ValueError. `sketches`, when given, are each document's `sketch(text, params.ngram, params.num_perm,
-    params.seed)` in the order of `docs`, computed elsewhere (the pipeline's workers make them).
+    ValueError. `scheme` is `dedup_scheme(params)`, computed here unless given. `sketches`, when given,
+    are each document's `sketch(text, params.ngram, scheme.permutations)` in the order of `docs`, computed
+    elsewhere (the pipeline's workers make them).
     """
+    scheme = scheme or dedup_scheme(params)
     order = sorted(range(len(docs)), key=lambda position: docs[position].id)
     ordered = [docs[position] for position in order]
     ids = [document.id for document in ordered]
@@ -276,11 +271,11 @@ def find_duplicates(
         texts = [document.text for document in ordered]
         if None in texts:
             raise ValueError("find_duplicates needs the documents' texts or their sketches")
-        sketches = sketch_documents(texts, params, num_proc)
+        sketches = sketch_documents(texts, params.ngram, scheme.permutations, num_proc)
     else:
         sketches = [sketches[position] for position in order]
     hashes = [document_sketch.hashes for document_sketch in sketches]
-    overlaps = verify_pairs(hashes, candidate_pairs(sketches, params, num_proc))
+    overlaps = verify_pairs(hashes, candidate_pairs(sketches, scheme.bands, params, num_proc))
     ranks = [
         representative_rank(document, s.key_length) for document, s in zip(ordered, sketches, strict=True)
     ]

@@ -14,17 +14,14 @@ import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from cleaner.dedup.shingles import _first_of_each_value, hash_order
 from cleaner.parallel import chunks, map_shared
 
-# datasketch is imported inside the functions that use it: it imports scipy, 0.8 s that `cleaner show`,
-# `cleaner --help` and the cleaning passes of a build need not wait for.
-if TYPE_CHECKING:
-    from datasketch import LeanMinHash
+# datasketch is imported inside the functions that use it: it imports scipy, 0.4 s of CPU that a build
+# spends in a process of its own (see `datasketch_scheme`), and `cleaner show` and `--help` not at all.
 
 # datasketch's default permutation scheme since 2.0: MurmurHash3-premixed 32-bit values, permuted by
 # a * h + b mod 2^32.
@@ -39,12 +36,49 @@ _FMIX32 = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2
 _PERMUTATION_BLOCK = 8192
 
 
+# The weights (false positive, false negative) MinHashLSH picks its bands with: they favour recall. At 0.7 and
+# 128 permutations datasketch picks 20 bands of 6 rows, which propose a pair at Jaccard 0.7 with probability
+# 0.92 and at 0.8 with 0.998 (its balanced default, 14 x 9, only 0.44 and 0.87); the extra candidates cost
+# one exact check each.
+LSH_WEIGHTS = (0.1, 0.9)
+
+
+@dataclass(frozen=True)
+class Scheme:
+    """What datasketch decides for our MinHash LSH: the permutations `(a, b)` of its MinHash for a seed,
+    shape `(2, num_perm)`, and the bands of its MinHashLSH for a threshold, as `(start, end)` ranges of the
+    hash values."""
+
+    permutations: np.ndarray
+    bands: tuple[tuple[int, int], ...]
+
+
+def datasketch_scheme(num_perm: int = 128, seed: int = 42, threshold: float = 0.7) -> Scheme:
+    """The scheme datasketch makes for these parameters. A build asks for it in a process of its own
+    (`cleaner.parallel.Background`), so that datasketch and scipy load there, beside the build's own
+    imports, and never in the build's processes."""
+    return Scheme(permutations(num_perm, seed), lsh_bands(threshold, num_perm))
+
+
 @functools.cache
 def permutations(num_perm: int = 128, seed: int = 42) -> np.ndarray:
     """datasketch's own permutation parameters `(a, b)`, shape `(2, num_perm)`, for this seed."""
     from datasketch import MinHash  # late: see the imports above
 
     return MinHash(num_perm=num_perm, seed=seed, scheme=SCHEME).permutations
+
+
+@functools.cache
+def lsh_bands(threshold: float = 0.7, num_perm: int = 128) -> tuple[tuple[int, int], ...]:
+    """The bands of datasketch's MinHashLSH at `threshold`, with `LSH_WEIGHTS`.
+
+    >>> len(lsh_bands(0.7, 128)), lsh_bands(0.7, 128)[1]
+    (20, (6, 12))
+    """
+    from datasketch import MinHashLSH  # late: see the imports above
+
+    index = MinHashLSH(threshold=threshold, num_perm=num_perm, weights=LSH_WEIGHTS)
+    return tuple((int(start), int(end)) for start, end in index.hashranges)
 
 
 def signature(values: np.ndarray, parameters: np.ndarray) -> np.ndarray:
@@ -75,62 +109,39 @@ def signature(values: np.ndarray, parameters: np.ndarray) -> np.ndarray:
     return minimum
 
 
-def lean_minhash(hashes: np.ndarray, num_perm: int = 128, seed: int = 42) -> LeanMinHash | None:
-    """The LeanMinHash of a document's 64-bit shingle hashes, or None when it has no shingles.
+def shingle_signature(hashes: np.ndarray, parameters: np.ndarray) -> np.ndarray | None:
+    """The MinHash hash values of a document's 64-bit shingle hashes (their high 32 bits, as datasketch
+    would be given them), or None when it has no shingles. `parameters` are `permutations(num_perm, seed)`.
 
-    None rather than an empty MinHash: datasketch gives every empty set the same hash values, so two
+    None rather than an empty signature: datasketch gives every empty set the same hash values, so two
     documents without content would look identical (Jaccard 1.0).
 
-    >>> lean_minhash(np.empty(0, dtype=np.uint64)) is None
+    >>> shingle_signature(np.empty(0, dtype=np.uint64), permutations()) is None
     True
     """
     if hashes.size == 0:
         return None
-    return as_lean_minhash(shingle_signature(hashes, permutations(num_perm, seed)), seed)
-
-
-def shingle_signature(hashes: np.ndarray, parameters: np.ndarray) -> np.ndarray:
-    """The hash values of `lean_minhash(hashes, num_perm, seed)`, given `permutations(num_perm, seed)`.
-
-    Needs no datasketch: the cleaning workers sketch their documents with it.
-    """
     return signature((hashes >> np.uint64(32)).astype(np.uint32), parameters)
 
 
-def as_lean_minhash(hash_values: np.ndarray, seed: int = 42) -> LeanMinHash:
-    from datasketch import LeanMinHash  # late: see the imports above
-
-    return LeanMinHash(seed=seed, hashvalues=hash_values, scheme=SCHEME)
-
-
 def jaccard_candidates(
-    minhashes: Sequence[LeanMinHash | None],
-    threshold: float = 0.7,
-    num_perm: int = 128,
-    weights: tuple[float, float] = (0.1, 0.9),
+    signatures: Sequence[np.ndarray | None], bands: Sequence[tuple[int, int]]
 ) -> set[tuple[int, int]]:
-    """Pairs `(i, j)`, `i < j`, of documents whose MinHashes collide in a band of datasketch's
-    MinHashLSH.
+    """Pairs `(i, j)`, `i < j`, of documents whose MinHash signatures collide in a band, as datasketch's
+    MinHashLSH with these `bands` (`lsh_bands`) would find them on the same hash values.
 
-    `weights` (false positive, false negative) make datasketch favour recall: at 0.7 and 128
-    permutations it picks 20 bands of 6 rows, which propose a pair at Jaccard 0.7 with probability 0.92
-    and at 0.8 with 0.998 (its balanced default, 14 x 9, only 0.44 and 0.87); the extra candidates cost
-    one exact check each. Documents without a MinHash are never indexed. The bands are the index's own
-    (`MinHashLSH.hashranges`); a collision is two equal rows of a band, found by sorting the band rather
-    than through the index's hash tables (a tenth of the time).
+    Documents without a signature are never indexed. A collision is two equal rows of a band, found by
+    sorting the band rather than through the index's hash tables (a tenth of the time).
     """
-    from datasketch import MinHashLSH  # late: see the imports above
-
-    bands = MinHashLSH(threshold=threshold, num_perm=num_perm, weights=weights).hashranges
-    indexed = np.array([position for position, minhash in enumerate(minhashes) if minhash is not None])
+    indexed = np.array([position for position, values in enumerate(signatures) if values is not None])
     if indexed.size == 0:
         return set()
-    signatures = np.stack([minhashes[position].hashvalues for position in indexed.tolist()])
-    if signatures.shape[1] != num_perm:
-        raise ValueError(f"Expecting minhash with length {num_perm}, got {signatures.shape[1]}")
+    values = np.stack([signatures[position] for position in indexed.tolist()])
+    if bands and values.shape[1] < bands[-1][1]:
+        raise ValueError(f"{bands[-1][1]} hash values per signature needed, got {values.shape[1]}")
     pairs = set()
     for start, end in bands:
-        band = signatures[:, start:end]
+        band = values[:, start:end]
         order = np.lexsort(band.T[::-1])
         rows = band[order]
         # Runs of equal rows in sorted order: documents whose band hashes to one bucket.
